@@ -1,0 +1,140 @@
+// The typed scenario: what a scenario file says once it has been parsed, validated and had every default filled.
+// Models never see JSON; the world builder hands them pieces of this. Units are SI and carried in the names
+// (seconds `_s`, bytes `_bytes`, bytes per second `_Bps`). The field table that documents, defaults and
+// validates all of this lives in sim/schema.cpp — one place for each tunable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mrsim {
+
+struct RegionConfig {
+  std::string name;
+  double lan_latency_s = 0.0005;      // one-way latency inside the region (client edge -> app -> db)
+  double lan_bandwidth_Bps = 1.25e9;  // 10 Gbps
+  double clock_offset_s = 0.0;        // this region's node clocks: offset from true time ...
+  double clock_drift_ppm = 0.0;       // ... and drift rate in parts per million
+};
+
+struct LinkConfig {
+  std::string a, b;  // region names; links are symmetric
+  double latency_s = 0.0;
+  double bandwidth_Bps = 0.0;
+  double cost_per_gb = 0.02;  // USD per GB crossing this link (either direction)
+};
+
+enum class ReplicationMode { Async, Sync };
+
+struct ReplicaConfig {
+  std::string region;
+  ReplicationMode mode = ReplicationMode::Async;
+};
+
+enum class KeyDistribution { Uniform, Zipf };
+
+struct DatabaseConfig {
+  std::string topology = "single-primary";
+  std::string primary;                  // region of the initial primary
+  std::vector<ReplicaConfig> replicas;  // one replica node per listed region, in file order
+  double apply_delay_s = 0.001;         // replica apply time per shipped batch (replay)
+  double reconnect_delay_s = 5.0;       // a broken replication stream retries after this
+  double read_service_s = 0.001;        // time the node spends serving one read
+  double write_service_s = 0.002;       // ... one write (local commit)
+  uint32_t keys = 10000;                // key space size
+  uint32_t entry_bytes = 256;           // size of one replicated log entry
+};
+
+struct RoutingConfig {
+  std::string kind = "dns";
+  std::string policy = "failover";
+  double ttl_s = 60.0;
+  double update_delay_s = 10.0;   // authoritative change -> served by every authoritative server
+  uint32_t resolvers_per_region = 10;
+  double stale_fraction = 0.0;    // fraction of resolvers that serve an expired answer for longer
+  double stale_extra_s = 0.0;     // ... for this much extra time after the TTL ran out
+};
+
+struct HealthCheckConfig {
+  std::string from;               // region the checker (and the failover controller) run in
+  double interval_s = 10.0;
+  double timeout_s = 5.0;
+  uint32_t failure_threshold = 3;  // consecutive failed probes -> unhealthy
+  uint32_t rise_threshold = 2;     // consecutive good probes -> healthy again
+  uint32_t probe_bytes = 200;
+};
+
+enum class FailoverPolicy { Automatic, None };
+
+struct FailoverConfig {
+  FailoverPolicy policy = FailoverPolicy::Automatic;
+  double cooldown_s = 300.0;       // no second failover within this time of the previous one
+  double promotion_s = 5.0;        // a replica needs this long to become a writable primary
+  double rpc_timeout_s = 5.0;      // controller -> node commands time out after this
+};
+
+struct ClientGroupConfig {
+  std::string region;
+  uint32_t count = 100;            // logical clients in this group
+  double rate_per_s = 50.0;        // operations per second issued by the whole group (Poisson)
+  double read_fraction = 0.9;
+  KeyDistribution key_distribution = KeyDistribution::Uniform;
+  double zipf_exponent = 0.99;
+  double timeout_s = 2.0;          // per attempt
+  uint32_t max_retries = 2;        // attempts = 1 + max_retries
+  double retry_backoff_s = 0.2;    // wait before a retry
+  uint32_t request_bytes = 512;
+  uint32_t response_bytes = 1024;
+};
+
+enum class FaultKind { RegionOutage, Partition };
+
+struct FaultConfig {
+  double at_s = 0.0;
+  FaultKind kind = FaultKind::RegionOutage;
+  double duration_s = 0.0;
+  std::string region;                            // region_outage
+  std::vector<std::vector<std::string>> groups;  // partition: links between different groups are cut
+};
+
+struct MetricsConfig {
+  double window_s = 10.0;        // RTO: success-ratio window
+  double threshold = 0.99;       // RTO: ratio that counts as recovered
+  double stable_s = 60.0;        // RTO: the ratio must hold this long
+  double step_s = 1.0;           // RTO: resolution of the recovery search
+  double sample_interval_s = 1.0;  // trace samples (lag, success ratio, latency)
+};
+
+struct Expectation {
+  std::string metric;  // alias (e.g. "rto_s") or a JSON pointer into the report
+  std::string op;      // one of < <= == != >= >
+  double value = 0.0;
+  std::string text;    // as written, for messages
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  double duration_s = 3600.0;
+  std::vector<RegionConfig> regions;
+  std::vector<LinkConfig> links;
+  DatabaseConfig database;
+  RoutingConfig routing;
+  HealthCheckConfig health_check;
+  FailoverConfig failover;
+  std::vector<ClientGroupConfig> clients;
+  std::vector<FaultConfig> faults;
+  MetricsConfig metrics;
+  std::vector<Expectation> expect;
+
+  std::string source_path;     // file it came from ("" for built-in scenarios)
+  std::string canonical_json;  // the effective scenario (defaults filled, overrides applied), dumped sorted
+  std::string hash;            // 16 hex digits of FNV-1a 64 over canonical_json
+
+  int region_index(const std::string& region) const;  // -1 if absent
+};
+
+}  // namespace mrsim

@@ -1,0 +1,1 @@
+# CLI-level tests: filled in below.
