@@ -39,6 +39,8 @@ struct DatabaseConfig {
   std::string topology = "single-primary";
   std::string primary;                  // region of the initial primary
   std::vector<ReplicaConfig> replicas;  // one replica node per listed region, in file order
+  ReplicationMode mode = ReplicationMode::Async;  // replication.mode: every replica's unless overridden, and the
+                                                  // primary's should it ever rejoin as a replica
   double apply_delay_s = 0.001;         // replica apply time per shipped batch (replay)
   double reconnect_delay_s = 5.0;       // a broken replication stream retries after this
   double read_service_s = 0.001;        // time the node spends serving one read

@@ -1,0 +1,189 @@
+#include "models/client.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <cassert>
+#include <limits>
+
+#include "models/database.h"
+#include "models/dns.h"
+#include "models/network.h"
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client,
+                                   double duration_s, RandomStream stream, Context context)
+    : config_(config),
+      region_(region),
+      first_client_(first_client),
+      duration_s_(duration_s),
+      stream_(stream),
+      ctx_(context) {}
+
+void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
+  events_.push({t, seq_++, slot, type, outcome});
+}
+
+uint32_t ClientPopulation::allocate_slot() {
+  if (free_slots_.empty()) {
+    slots_.emplace_back();
+    return uint32_t(slots_.size() - 1);
+  }
+  const uint32_t s = free_slots_.back();
+  free_slots_.pop_back();
+  return s;
+}
+
+void ClientPopulation::operator()() {
+  for (double t : ctx_.network.change_times()) schedule(t, EventType::NetworkChange, 0);
+  if (config_.rate_per_s > 0) schedule(stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
+  while (!events_.empty()) {
+    const Event e = events_.top();
+    events_.pop();
+    if (e.t > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(e.t);
+    settle_replies(e.t);
+    switch (e.type) {
+      case EventType::Arrival: on_arrival(e.t); break;
+      case EventType::AttemptStart: start_attempt(e.slot, e.t); break;
+      case EventType::Serve: serve(e.slot, e.t); break;
+      case EventType::AttemptFailed: attempt_failed(e.slot, e.outcome, e.t); break;
+      case EventType::NetworkChange: on_network_change(e.t); break;
+    }
+  }
+  settle_replies(std::numeric_limits<double>::infinity());
+}
+
+void ClientPopulation::on_arrival(double t) {
+  if (t >= duration_s_) return;
+  const double next = t + stream_.exponential(config_.rate_per_s);
+  if (next < duration_s_) schedule(next, EventType::Arrival, 0);
+
+  const uint32_t s = allocate_slot();
+  Slot& slot = slots_[s];
+  slot = Slot{};
+  OpRecord& r = slot.rec;
+  r.invoke_s = t;
+  r.client = first_client_ + stream_.uniform_index(config_.count);
+  r.region = uint8_t(region_);
+  r.kind = stream_.bernoulli(config_.read_fraction) ? OpKind::Read : OpKind::Write;
+  r.key = ctx_.zipf ? ctx_.zipf->sample(stream_) : stream_.uniform_index(ctx_.keys);
+  r.attempts = 0;
+  start_attempt(s, t);
+}
+
+void ClientPopulation::start_attempt(uint32_t s, double t) {
+  Slot& slot = slots_[s];
+  OpRecord& r = slot.rec;
+  ++r.attempts;
+  r.node = kNoNode;
+  r.served_s = 0;
+  slot.attempt_start = t;
+  const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_) : AuthoritativeDns::kWriteRecord;
+  slot.target_region = ctx_.resolvers.resolve(r.client, record, t);
+  const Route& route = ctx_.network.client_to_db(region_, slot.target_region);
+  const double arrival = t + route.transfer_s(config_.request_bytes);
+  if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s) {
+    slot.phase = Phase::Waiting;
+    schedule(t + config_.timeout_s, EventType::AttemptFailed, s, Outcome::Timeout);
+    return;
+  }
+  ctx_.network.account(route, config_.request_bytes);
+  slot.phase = Phase::Request;
+  schedule(arrival, EventType::Serve, s);
+}
+
+void ClientPopulation::serve(uint32_t s, double t) {
+  Slot& slot = slots_[s];
+  OpRecord& r = slot.rec;
+  const double deadline = slot.attempt_start + config_.timeout_s;
+  if (ctx_.network.broken_during(ctx_.network.client_to_db(region_, slot.target_region), slot.attempt_start, t)) {
+    slot.phase = Phase::Waiting;
+    schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
+    return;
+  }
+  Database& db = ctx_.database;
+  const int node = db.node_in_region(slot.target_region);
+  Outcome outcome = Outcome::Error;
+  double reply_send = t;
+  slot.waits_on_sync = false;
+  if (node >= 0 && r.kind == OpKind::Read && db.serves_reads(node)) {
+    r.version = db.read(node, r.key, t);
+    reply_send = t + db.read_service_s();
+    outcome = Outcome::Ok;
+  } else if (node >= 0 && r.kind == OpKind::Write) {
+    const WriteResult w = db.write(node, r.key, t);
+    if (w.accepted) {
+      r.version = w.write_id;
+      reply_send = w.ack_ready_s;
+      slot.waits_on_sync = w.waits_on_sync;
+      outcome = Outcome::Ok;
+    }
+  }
+  r.node = int16_t(node);
+  r.served_s = t;
+  const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+  const double reply_at = reply_send + back.transfer_s(config_.response_bytes);
+  if (reply_at > deadline) {
+    slot.phase = Phase::Waiting;
+    schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
+    return;
+  }
+  ctx_.network.account(back, config_.response_bytes);
+  if (outcome != Outcome::Ok) {
+    slot.phase = Phase::Waiting;
+    schedule(reply_at, EventType::AttemptFailed, s, outcome);
+    return;
+  }
+  slot.phase = Phase::Reply;
+  slot.reply_from = t;
+  slot.reply_at = reply_at;
+  replies_.push({reply_at, seq_++, s, slot.generation});
+}
+
+void ClientPopulation::settle_replies(double until) {
+  while (!replies_.empty() && replies_.top().t <= until) {
+    const PendingReply p = replies_.top();
+    replies_.pop();
+    if (slots_[p.slot].generation != p.generation) continue;
+    finish(p.slot, Outcome::Ok, p.t);
+  }
+}
+
+void ClientPopulation::on_network_change(double t) {
+  ctx_.network.apply_until(t);
+  // Replies still in flight: a break in (serve time, t] loses them (or the sync acknowledgement they wait for).
+  for (uint32_t s = 0; s < slots_.size(); ++s) {
+    Slot& slot = slots_[s];
+    if (slot.phase != Phase::Reply) continue;
+    const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+    const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
+                        (slot.waits_on_sync && ctx_.database.sync_wait_broken(slot.rec.node, slot.reply_from, t));
+    if (!broken) continue;
+    ++slot.generation;
+    slot.phase = Phase::Waiting;
+    schedule(slot.attempt_start + config_.timeout_s, EventType::AttemptFailed, s, Outcome::Timeout);
+  }
+}
+
+void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
+  Slot& slot = slots_[s];
+  if (slot.rec.attempts <= config_.max_retries) {
+    schedule(t + config_.retry_backoff_s, EventType::AttemptStart, s);
+    return;
+  }
+  finish(s, why, t);
+}
+
+void ClientPopulation::finish(uint32_t s, Outcome outcome, double t) {
+  Slot& slot = slots_[s];
+  slot.rec.outcome = outcome;
+  slot.rec.complete_s = t;
+  ctx_.recorder.op(slot.rec);
+  slot.phase = Phase::Idle;
+  ++slot.generation;
+  free_slots_.push_back(s);
+}
+
+}  // namespace mrsim

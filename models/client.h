@@ -1,0 +1,105 @@
+// A population of logical clients in one region, driven by one SimGrid actor.
+//
+// Follows: an open-loop workload (arrivals do not wait for completions, as users and upstream services do not):
+// Poisson arrivals at `rate_per_s` for the whole group, each operation from a uniformly chosen client, a read with
+// probability `read_fraction` else a write, on a key drawn uniformly or by Zipf. Read-local, write-global routing:
+// a read resolves "read.<own region>" and a write resolves "write" through the client's resolver, then travels
+// client -> app tier of the answered region -> its database node and back. Each attempt has a timeout; a failed
+// attempt (timeout or refusal) is retried after a fixed backoff, up to `max_retries` times; the operation's outcome
+// is its last attempt's. A request sent over a dead route is lost and the client learns of it only at the timeout
+// (no TCP reset from a dead region), as is a request or reply whose route breaks in flight.
+// Leaves out: client-side DNS caches, connection pools, exponential backoff and jitter, closed-loop clients.
+//
+// Why one actor for many clients: see models/network.h. Each operation costs two actor wake-ups (send, serve);
+// its completion is settled without one, because nothing else depends on it — a reply in flight is checked against
+// the network's recorded down times when the population passes its arrival time, and at every network change.
+#pragma once
+
+#include <cstdint>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "sim/history.h"
+#include "sim/random.h"
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+class Network;
+class Database;
+class AuthoritativeDns;
+class ResolverPool;
+class Recorder;
+struct Route;
+
+class ClientPopulation {
+ public:
+  struct Context {
+    Network& network;
+    Database& database;
+    const AuthoritativeDns& dns;
+    ResolverPool& resolvers;
+    Recorder& recorder;
+    const ZipfTable* zipf;  // shared key-popularity table, nullptr for uniform keys
+    uint32_t keys;
+  };
+
+  ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client, double duration_s,
+                   RandomStream stream, Context context);
+  void operator()();
+
+ private:
+  enum class EventType : uint8_t { Arrival, AttemptStart, Serve, AttemptFailed, NetworkChange };
+  struct Event {
+    double t;
+    uint64_t seq;  // same-time events run in the order they were scheduled
+    uint32_t slot;
+    EventType type;
+    Outcome outcome;  // AttemptFailed: why
+    bool operator>(const Event& o) const { return t > o.t || (t == o.t && seq > o.seq); }
+  };
+  enum class Phase : uint8_t { Idle, Request, Reply, Waiting };
+  struct Slot {
+    OpRecord rec;
+    double attempt_start = 0;
+    double reply_from = 0;  // serve time: start of the reply leg (and of any sync wait)
+    double reply_at = 0;
+    int target_region = 0;
+    Phase phase = Phase::Idle;
+    bool waits_on_sync = false;
+    uint32_t generation = 0;  // invalidates a pending reply whose attempt failed meanwhile
+  };
+  struct PendingReply {
+    double t;
+    uint64_t seq;
+    uint32_t slot;
+    uint32_t generation;
+    bool operator>(const PendingReply& o) const { return t > o.t || (t == o.t && seq > o.seq); }
+  };
+
+  void schedule(double t, EventType type, uint32_t slot, Outcome outcome = Outcome::Ok);
+  uint32_t allocate_slot();
+  void on_arrival(double t);
+  void start_attempt(uint32_t slot, double t);
+  void serve(uint32_t slot, double t);
+  void attempt_failed(uint32_t slot, Outcome why, double t);
+  void on_network_change(double t);
+  void settle_replies(double until);
+  void finish(uint32_t slot, Outcome outcome, double t);
+
+  ClientGroupConfig config_;
+  int region_;
+  uint32_t first_client_;
+  double duration_s_;
+  RandomStream stream_;
+  Context ctx_;
+
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  uint64_t seq_ = 0;
+};
+
+}  // namespace mrsim

@@ -1,0 +1,235 @@
+#include "models/database.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+namespace {
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}
+
+Database::Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network,
+                   Recorder& recorder)
+    : config_(config), network_(network), recorder_(recorder) {
+  for (auto& spec : nodes) {
+    Node n;
+    n.spec = std::move(spec);
+    n.host_element = network_.host_element(n.spec.region, Endpoint::Db);
+    n.kv.assign(config_.keys, kNoVersion);
+    nodes_.push_back(std::move(n));
+  }
+  for (int i = 0; i < node_count(); ++i) {
+    Node& n = nodes_[i];
+    if (i == primary) {
+      n.role = Role::Primary;
+    } else {
+      n.role = Role::Replica;
+      n.upstream = primary;
+      n.in.connected = true;  // streams start established
+    }
+    recorder_.role({0.0, int16_t(i), n.role, n.term, int16_t(n.upstream)});
+  }
+  network_.add_listener([this](uint16_t element, bool up, double t) { on_network_change(element, up, t); });
+}
+
+int Database::node_in_region(int region) const {
+  for (int i = 0; i < node_count(); ++i)
+    if (nodes_[i].spec.region == region) return i;
+  return -1;
+}
+
+const Route& Database::stream_route(int from, int to) const {
+  return network_.route(nodes_[from].spec.region, Endpoint::Db, nodes_[to].spec.region, Endpoint::Db);
+}
+
+void Database::set_role(Node& n, Role role, double t) {
+  n.role = role;
+  const int16_t index = int16_t(&n - nodes_.data());
+  recorder_.role({t, index, role, n.term, int16_t(n.upstream)});
+}
+
+double Database::ship(Node& n, const LogEntry& e, double start) {
+  const Route& r = stream_route(n.upstream, int(&n - nodes_.data()));
+  const double tx_end = std::max(start, n.in.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
+  n.in.tx_free_at = tx_end;
+  const double arrival = tx_end + r.latency_s + config_.apply_delay_s;
+  n.in.in_flight.push_back({e, arrival});
+  network_.account(r, config_.entry_bytes);
+  return arrival;
+}
+
+void Database::drain(Node& n, double t) {
+  if (n.upstream < 0) return;
+  Stream& s = n.in;
+  if (!s.connected && s.resume_at <= t) {
+    // The route has been whole since before resume_at (a break would have reset resume_at): reconnect then and
+    // re-send everything past the replica's position, paced by the bandwidth.
+    s.connected = true;
+    s.tx_free_at = s.resume_at;
+    const Node& up = nodes_[n.upstream];
+    assert(n.log.size() <= up.log.size());
+    for (size_t i = n.log.size(); i < up.log.size(); ++i) ship(n, up.log[i], s.resume_at);
+  }
+  while (!s.in_flight.empty() && s.in_flight.front().arrival_s <= t) {
+    const LogEntry& e = s.in_flight.front().entry;
+    n.log.push_back(e);
+    n.kv[e.key] = e.write_id;
+    s.in_flight.pop_front();
+  }
+}
+
+void Database::disconnect(Node& n) {
+  n.in.connected = false;
+  n.in.in_flight.clear();
+  n.in.resume_at = kNever;
+}
+
+void Database::on_network_change(uint16_t element, bool up, double t) {
+  for (Node& n : nodes_) {
+    if (element == n.host_element) {
+      if (!up) {
+        n.was_primary = n.role == Role::Primary;
+        set_role(n, Role::Down, t);
+      } else {
+        set_role(n, n.was_primary || n.upstream < 0 ? Role::Recovering : Role::Replica, t);
+      }
+    }
+  }
+  for (Node& n : nodes_) {
+    if (n.upstream < 0) continue;
+    const Route& r = stream_route(n.upstream, int(&n - nodes_.data()));
+    if (!std::binary_search(r.elements.begin(), r.elements.end(), element)) continue;
+    if (!up) {
+      drain(n, t);
+      disconnect(n);
+    } else if (!n.in.connected && network_.route_up(r)) {
+      n.in.resume_at = t + config_.reconnect_delay_s;
+    }
+  }
+}
+
+bool Database::serves_reads(int node) const {
+  const Role r = nodes_[node].role;
+  return r == Role::Primary || r == Role::Replica;
+}
+
+uint32_t Database::read(int node, uint32_t key, double t) {
+  Node& n = nodes_[node];
+  drain(n, t);
+  return n.kv[key];
+}
+
+WriteResult Database::write(int node, uint32_t key, double t) {
+  WriteResult result;
+  Node& p = nodes_[node];
+  if (p.role != Role::Primary) return result;
+  const LogEntry e{next_write_id_++, key, t};
+  p.log.push_back(e);
+  p.kv[key] = e.write_id;
+  recorder_.commit({t, e.write_id, key, int16_t(node)});
+  result.accepted = true;
+  result.write_id = e.write_id;
+  result.ack_ready_s = t + config_.write_service_s;
+  for (int i = 0; i < node_count(); ++i) {
+    Node& r = nodes_[i];
+    if (r.upstream != node) continue;
+    drain(r, t);  // may reconnect the stream, which then already carries this entry
+    if (!r.in.connected) continue;
+    const double arrival = r.in.in_flight.empty() || r.in.in_flight.back().entry.write_id != e.write_id
+                               ? ship(r, e, t)
+                               : r.in.in_flight.back().arrival_s;
+    if (r.spec.mode == ReplicationMode::Sync) {
+      result.waits_on_sync = true;
+      const double ack = arrival + stream_route(i, node).latency_s;
+      result.ack_ready_s = std::max(result.ack_ready_s, ack);
+    }
+  }
+  return result;
+}
+
+bool Database::sync_wait_broken(int primary, double from, double to) const {
+  for (int i = 0; i < node_count(); ++i) {
+    const Node& r = nodes_[i];
+    if (r.upstream != primary || r.spec.mode != ReplicationMode::Sync) continue;
+    if (network_.broken_during(stream_route(primary, i), from, to) ||
+        network_.broken_during(stream_route(i, primary), from, to))
+      return true;
+  }
+  return false;
+}
+
+NodeStatus Database::status(int node, double t) {
+  Node& n = nodes_[node];
+  drain(n, t);
+  return {n.role, n.term, n.upstream, n.log.size()};
+}
+
+void Database::promote(int node, uint32_t term, double t) {
+  Node& n = nodes_[node];
+  drain(n, t);
+  disconnect(n);
+  n.upstream = -1;
+  n.term = term;
+  n.was_primary = false;
+  set_role(n, Role::Primary, t);
+}
+
+void Database::rejoin(int node, int upstream, uint32_t term, double t) {
+  Node& n = nodes_[node];
+  drain(n, t);
+  disconnect(n);
+  const Node& up = nodes_[upstream];
+  // Logs of one history share a prefix, so the longest common prefix can be found by bisection.
+  size_t lo = 0, hi = std::min(n.log.size(), up.log.size());
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    if (n.log[mid - 1].write_id == up.log[mid - 1].write_id) lo = mid; else hi = mid - 1;
+  }
+  if (lo < n.log.size()) {
+    n.log.resize(lo);
+    rebuild_kv(n);
+  }
+  // Whoever followed this node follows a rewound log now: cut them off until the controller re-points them.
+  for (Node& d : nodes_)
+    if (d.upstream == node) disconnect(d);
+  n.upstream = upstream;
+  n.term = term;
+  n.was_primary = false;
+  n.in.resume_at = network_.route_up(stream_route(upstream, node)) ? t : kNever;
+  set_role(n, Role::Replica, t);
+}
+
+void Database::rebuild_kv(Node& n) {
+  std::fill(n.kv.begin(), n.kv.end(), kNoVersion);
+  for (const auto& e : n.log) n.kv[e.key] = e.write_id;
+}
+
+double Database::lag_s(int node, double t) {
+  Node& n = nodes_[node];
+  if (n.upstream < 0) return -1;
+  drain(n, t);
+  const Node& up = nodes_[n.upstream];
+  return n.log.size() < up.log.size() ? t - up.log[n.log.size()].commit_s : 0.0;
+}
+
+void Database::finish(History& history) {
+  // The authoritative log: the node that claims the primary role (or held it when its host went down) with the
+  // highest term; ties go to the lowest index.
+  int best = -1;
+  for (int i = 0; i < node_count(); ++i) {
+    const Node& n = nodes_[i];
+    const bool claims = n.role == Role::Primary || n.was_primary;
+    if (!claims) continue;
+    if (best < 0 || n.term > nodes_[best].term) best = i;
+  }
+  if (best < 0) best = 0;
+  history.final_primary = int16_t(best);
+  history.final_lineage.clear();
+  history.final_lineage.reserve(nodes_[best].log.size());
+  for (const auto& e : nodes_[best].log) history.final_lineage.push_back(e.write_id);
+}
+
+}  // namespace mrsim

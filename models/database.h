@@ -1,0 +1,134 @@
+// A single-primary replicated key-value store: one node per region that holds data, each with its own log.
+//
+// Follows: PostgreSQL streaming replication / MySQL binlog replication as operated by Patroni or Orchestrator.
+//  - Writes commit on the primary, which appends (write id, key) to its log and streams entries to its replicas in
+//    log order over one connection per replica: each entry is serialized at the route's bottleneck bandwidth, then
+//    travels the route's latency, then is replayed after `apply_delay_s`. Lag is therefore real: it grows with
+//    distance, write rate and catch-up after a break.
+//  - A stream breaks when any host or link on its route goes down (entries in flight are lost and re-sent); once the
+//    route is whole again it reconnects after `reconnect_delay_s` and resumes from the replica's position.
+//  - `sync` replicas: the primary acknowledges a write only after every connected sync replica has replayed it and
+//    its acknowledgement has travelled back (PostgreSQL synchronous_commit=remote_apply). A sync replica whose stream
+//    is broken is dropped from the wait set until it reconnects (Patroni synchronous_mode without _strict, MySQL
+//    semi-sync fallback); writes already waiting on it when it broke are never acknowledged.
+//  - Terms: promotion gives the node a higher term. A node is told to rejoin as a replica of the current primary;
+//    it rewinds its log to the longest common prefix with its new upstream (pg_rewind) and so discards divergent
+//    writes — which is how acknowledged writes get lost.
+//  - A host that goes down keeps its log (disk). A former primary restarts as Recovering (read-only, refusing
+//    reads and writes) until the controller tells it what it is; a former replica resumes streaming.
+// Leaves out: storage and CPU capacity (service times are fixed, no queueing), the detection delay of a broken TCP
+// stream (it is known at once), cascading replication, multi-primary (capability 2).
+//
+// Replication is evaluated lazily: a replica's state is brought up to time t (drain) whenever something observes it
+// at t — a read, a status query, a lag sample, a commit on its upstream. The result is the same as if every entry
+// had been an event, without paying for one.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/network.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+class Recorder;
+
+struct LogEntry {
+  uint32_t write_id = 0;
+  uint32_t key = 0;
+  double commit_s = 0;
+};
+
+struct NodeStatus {
+  Role role = Role::Down;
+  uint32_t term = 0;
+  int upstream = -1;
+  uint64_t log_size = 0;
+};
+
+struct WriteResult {
+  bool accepted = false;     // false: the node is not a primary (read-only refusal)
+  uint32_t write_id = 0;
+  double ack_ready_s = 0;    // when the primary can send the acknowledgement (after sync replicas, if any)
+  bool waits_on_sync = false;
+};
+
+class Database {
+ public:
+  struct NodeSpec {
+    std::string name;
+    int region = 0;
+    ReplicationMode mode = ReplicationMode::Async;  // when this node is a replica
+  };
+
+  // Node `primary` starts as primary (term 1); every other node starts as its replica.
+  Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network, Recorder& recorder);
+
+  int node_count() const { return int(nodes_.size()); }
+  int node_in_region(int region) const;  // -1 if the region holds no node
+  const std::string& name(int node) const { return nodes_[node].spec.name; }
+  int region(int node) const { return nodes_[node].spec.region; }
+  Role role(int node) const { return nodes_[node].role; }
+
+  // Data plane.
+  bool serves_reads(int node) const;
+  double read_service_s() const { return config_.read_service_s; }
+  uint32_t read(int node, uint32_t key, double t);
+  WriteResult write(int node, uint32_t key, double t);
+  // True if a route a write on `primary` waited on (to a sync replica and back) broke in (from, to].
+  bool sync_wait_broken(int primary, double from, double to) const;
+
+  // Control plane (node agents call these when a command reaches the node).
+  NodeStatus status(int node, double t);
+  void promote(int node, uint32_t term, double t);
+  void rejoin(int node, int upstream, uint32_t term, double t);
+
+  double lag_s(int node, double t);  // -1 when the node follows nobody
+
+  // The surviving lineage, once the run is over (see History::final_lineage).
+  void finish(History& history);
+
+ private:
+  struct InFlight {
+    LogEntry entry;
+    double arrival_s;
+  };
+  struct Stream {  // upstream -> this node
+    bool connected = false;
+    double resume_at = std::numeric_limits<double>::infinity();
+    double tx_free_at = 0;
+    std::deque<InFlight> in_flight;
+  };
+  struct Node {
+    NodeSpec spec;
+    uint16_t host_element = 0;
+    Role role = Role::Replica;
+    uint32_t term = 1;
+    int upstream = -1;
+    bool was_primary = false;  // before its host went down
+    std::vector<LogEntry> log;
+    std::vector<uint32_t> kv;  // key -> newest write id replayed
+    Stream in;
+  };
+
+  const Route& stream_route(int from, int to) const;
+  void on_network_change(uint16_t element, bool up, double t);
+  void drain(Node& n, double t);
+  double ship(Node& n, const LogEntry& e, double start);
+  void disconnect(Node& n);
+  void set_role(Node& n, Role role, double t);
+  void rebuild_kv(Node& n);
+
+  DatabaseConfig config_;
+  std::vector<Node> nodes_;
+  Network& network_;
+  Recorder& recorder_;
+  uint32_t next_write_id_ = 1;
+};
+
+}  // namespace mrsim

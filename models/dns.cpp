@@ -1,0 +1,76 @@
+#include "models/dns.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+
+#include "sim/random.h"
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+AuthoritativeDns::AuthoritativeDns(const RoutingConfig& config, Recorder& recorder, std::vector<std::string> region_names)
+    : config_(config), recorder_(recorder), region_names_(std::move(region_names)) {
+  records_.resize(kReadRecordBase + region_names_.size());
+}
+
+std::string AuthoritativeDns::record_name(int record) const {
+  return record == kWriteRecord ? "write" : "read." + region_names_[record - kReadRecordBase];
+}
+
+void AuthoritativeDns::define(int record, int region) {
+  assert(records_[record].empty());
+  records_[record].push_back({0.0, region});
+  recorder_.dns({0.0, record_name(record), uint8_t(region)});
+}
+
+double AuthoritativeDns::change(int record, int region, double t) {
+  const double from = t + config_.update_delay_s;
+  auto& versions = records_[record];
+  assert(!versions.empty() && versions.back().from_s <= from);
+  versions.push_back({from, region});
+  recorder_.dns({from, record_name(record), uint8_t(region)});
+  return from;
+}
+
+int AuthoritativeDns::answer(int record, double t) const {
+  const auto& versions = records_[record];
+  // Few versions, newest most likely: search from the back.
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it)
+    if (it->from_s <= t) return it->region;
+  return versions.front().region;
+}
+
+int AuthoritativeDns::latest_requested(int record) const { return records_[record].back().region; }
+
+ResolverPool::ResolverPool(const RoutingConfig& config, const RegionConfig& region, const AuthoritativeDns& authority,
+                           RandomStream& stream)
+    : config_(config), clock_(region.clock_offset_s, region.clock_drift_ppm), authority_(authority) {
+  const uint32_t n = config_.resolvers_per_region;
+  // Exactly round(fraction * n) resolvers stretch TTLs, chosen by a seeded shuffle: the fraction the scenario
+  // asks for, without the noise of an independent coin per resolver.
+  const uint32_t stale = uint32_t(std::lround(config_.stale_fraction * n));
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  for (uint32_t i = n; i > 1; --i) std::swap(order[i - 1], order[stream.uniform_index(i)]);
+  stretches_.assign(n, false);
+  for (uint32_t i = 0; i < stale; ++i) stretches_[order[i]] = true;
+  caches_.assign(n, {});
+}
+
+int ResolverPool::resolve(uint32_t client, int record, double t) {
+  const uint32_t resolver = client % config_.resolvers_per_region;
+  auto& cache = caches_[resolver];
+  if (cache.size() <= size_t(record)) cache.resize(record + 1);
+  Entry& e = cache[record];
+  const double local = clock_.local_time(t);
+  const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
+  if (e.region < 0 || local >= e.expires_local + keep) {
+    e.region = authority_.answer(record, t);
+    e.expires_local = local + config_.ttl_s;
+  }
+  return e.region;
+}
+
+}  // namespace mrsim

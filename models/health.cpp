@@ -1,0 +1,129 @@
+#include "models/health.h"
+
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
+
+#include <memory>
+
+#include "models/network.h"
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+struct AgentReply {
+  NodeStatus status;
+};
+
+uint64_t next_rpc_id = 0;  // mailbox names only; deterministic (one simulation per process, cooperative actors)
+
+// Sends with a deadline; the payload stays ours unless the receiver took it.
+template <typename T>
+bool send(sg4::Mailbox* mb, std::unique_ptr<T> payload, uint64_t bytes, double timeout_s) {
+  if (timeout_s <= 0) return false;
+  T* raw = payload.release();
+  try {
+    mb->put(raw, bytes, timeout_s);
+    return true;
+  } catch (const simgrid::Exception&) {
+    delete raw;
+    return false;
+  }
+}
+
+}  // namespace
+
+std::optional<NodeStatus> call_node(const RpcCaller& caller, Database& db, Network& network, int node,
+                                    AgentRequest request, double timeout_s, uint32_t message_bytes) {
+  const double start = sg4::Engine::get_clock();
+  const double deadline = start + timeout_s;
+  request.reply_to = "reply/" + caller.name + "/" + std::to_string(next_rpc_id++);
+  const int node_region = db.region(node);
+  // Request and reply travel the same route with the same size; both are counted here, where the route is known.
+  network.account(network.route(caller.region, caller.endpoint, node_region, Endpoint::Db), 2.0 * message_bytes);
+  std::optional<NodeStatus> result;
+  if (send(sg4::Mailbox::by_name(NodeAgent::mailbox_name(db, node)), std::make_unique<AgentRequest>(request),
+           message_bytes, timeout_s)) {
+    AgentReply* reply = nullptr;
+    try {
+      const double left = deadline - sg4::Engine::get_clock();
+      if (left > 0) {
+        sg4::Mailbox::by_name(request.reply_to)->get_async<AgentReply>(&reply)->wait_for(left);
+        result = reply->status;
+      }
+    } catch (const simgrid::Exception&) {
+    }
+    delete reply;
+  }
+  // A comm that failed early stands for a packet that was lost: the caller only gives up at its deadline.
+  if (!result && sg4::Engine::get_clock() < deadline) sg4::this_actor::sleep_until(deadline);
+  return result;
+}
+
+void NodeAgent::operator()() {
+  sg4::Actor::self()->daemonize();  // serves for as long as anyone else runs
+  sg4::Mailbox* inbox = sg4::Mailbox::by_name(mailbox_name(db_, node_));
+  for (;;) {
+    std::unique_ptr<AgentRequest> request;
+    try {
+      request.reset(inbox->get<AgentRequest>());
+    } catch (const simgrid::Exception&) {
+      continue;  // the sender gave up or its link died mid-transfer
+    }
+    const double now = sg4::Engine::get_clock();
+    switch (request->kind) {
+      case AgentRequest::Kind::Status: break;
+      case AgentRequest::Kind::Promote:
+        if (db_.role(node_) != Role::Primary) sg4::this_actor::sleep_for(promotion_s_);
+        db_.promote(node_, request->term, sg4::Engine::get_clock());
+        break;
+      case AgentRequest::Kind::Rejoin: db_.rejoin(node_, request->upstream, request->term, now); break;
+    }
+    auto reply = std::make_unique<AgentReply>();
+    reply->status = db_.status(node_, sg4::Engine::get_clock());
+    send(sg4::Mailbox::by_name(request->reply_to), std::move(reply), message_bytes_, reply_timeout_s_);
+  }
+}
+
+HealthBoard::HealthBoard(int nodes)
+    : healthy(nodes, true),
+      last_status(nodes),
+      status_seq(nodes, 0),
+      mutex(sg4::Mutex::create()),
+      changed(sg4::ConditionVariable::create()) {}
+
+void HealthChecker::operator()() {
+  const RpcCaller caller{from_region_, Endpoint::Monitor, "checker/" + db_.name(node_)};
+  bool healthy = true;
+  uint32_t failures = 0, successes = 0;
+  double next = stream_.uniform01() * config_.interval_s;
+  while (next < duration_s_) {
+    sg4::this_actor::sleep_until(next);
+    next += config_.interval_s;
+    const auto status = call_node(caller, db_, network_, node_, {}, config_.timeout_s, config_.probe_bytes);
+    const double now = sg4::Engine::get_clock();
+    if (status) {
+      failures = 0;
+      ++successes;
+      board_.last_status[node_] = status;
+      ++board_.status_seq[node_];
+      if (!healthy && successes >= config_.rise_threshold) healthy = true;
+    } else {
+      successes = 0;
+      ++failures;
+      if (healthy && failures >= config_.failure_threshold) healthy = false;
+    }
+    if (healthy != board_.healthy[node_]) {
+      board_.healthy[node_] = healthy;
+      recorder_.health({now, int16_t(node_), uint8_t(from_region_), healthy});
+    }
+    board_.changed->notify_all();
+  }
+}
+
+}  // namespace mrsim

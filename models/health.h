@@ -1,0 +1,100 @@
+// Health checking, and the RPC the control plane uses to talk to database nodes — over SimGrid comms, so probes
+// and commands really cross the simulated network: they take its latency, share its bandwidth and fail with it.
+//
+// Follows: Route 53 / load-balancer health checks — a probe every `interval_s`, each with its own `timeout_s`; an
+// endpoint turns unhealthy after `failure_threshold` consecutive failed probes and healthy again after
+// `rise_threshold` consecutive good ones (HAProxy's fall/rise). A probe is good when the node's agent answers in
+// time, whatever its role; the answer carries the node's role, term, upstream and log position, which the
+// controller uses (like Patroni reading each member's state).
+// A probe that meets a dead link fails at once in SimGrid; a real prober sees a lost packet and waits out its
+// timeout, so we do too before counting it. Probe phases are drawn per target, so checkers do not fire in lockstep.
+// Leaves out: several vantage points and their quorum (capability 3), the prober's own host failing over.
+#pragma once
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Mutex.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/database.h"
+#include "sim/random.h"
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+class Network;
+class Recorder;
+
+// A command to a node's agent.
+struct AgentRequest {
+  enum class Kind : uint8_t { Status, Promote, Rejoin } kind = Kind::Status;
+  uint32_t term = 0;
+  int upstream = -1;
+  std::string reply_to;
+};
+
+// Where a control-plane actor stands, for RPCs: its region and endpoint (for the route and the bytes it uses).
+struct RpcCaller {
+  int region = 0;
+  Endpoint endpoint = Endpoint::Monitor;
+  std::string name;  // unique per actor: reply mailboxes are named after it
+};
+
+// Sends `request` to `node`'s agent and waits for its answer, `timeout_s` in all. nullopt when the node did not
+// answer in time for any reason (dead host, broken route, slow command).
+std::optional<NodeStatus> call_node(const RpcCaller& caller, Database& db, Network& network, int node,
+                                    AgentRequest request, double timeout_s, uint32_t message_bytes);
+
+// The agent on a node's database host: serves status probes and applies the controller's commands.
+// Dies with its host; the world starts a new one when the host comes back.
+class NodeAgent {
+ public:
+  NodeAgent(int node, Database& db, Network& network, double promotion_s, double reply_timeout_s, uint32_t message_bytes)
+      : node_(node), db_(db), network_(network), promotion_s_(promotion_s), reply_timeout_s_(reply_timeout_s),
+        message_bytes_(message_bytes) {}
+  void operator()();
+  static std::string mailbox_name(const Database& db, int node) { return "agent/" + db.name(node); }
+
+ private:
+  int node_;
+  Database& db_;
+  Network& network_;
+  double promotion_s_;
+  double reply_timeout_s_;
+  uint32_t message_bytes_;
+};
+
+// What the checkers know, shared with the controller (which runs beside them, on the same monitor host).
+struct HealthBoard {
+  explicit HealthBoard(int nodes);
+  std::vector<bool> healthy;
+  std::vector<std::optional<NodeStatus>> last_status;
+  std::vector<uint64_t> status_seq;  // bumps with every good probe
+  simgrid::s4u::MutexPtr mutex;
+  simgrid::s4u::ConditionVariablePtr changed;
+};
+
+class HealthChecker {
+ public:
+  HealthChecker(const HealthCheckConfig& config, int from_region, int node, double duration_s, RandomStream stream,
+                Database& db, Network& network, HealthBoard& board, Recorder& recorder)
+      : config_(config), from_region_(from_region), node_(node), duration_s_(duration_s), stream_(stream), db_(db),
+        network_(network), board_(board), recorder_(recorder) {}
+  void operator()();
+
+ private:
+  HealthCheckConfig config_;
+  int from_region_;
+  int node_;
+  double duration_s_;
+  RandomStream stream_;
+  Database& db_;
+  Network& network_;
+  HealthBoard& board_;
+  Recorder& recorder_;
+};
+
+}  // namespace mrsim

@@ -1,0 +1,336 @@
+// mrsim's command line. Exit codes: 0 ok, 1 an expectation missed, 2 bad input, 3 internal error.
+// This file is the only place that looks at wall clocks and process resources (the bench's figures); nothing it
+// measures reaches a simulation result.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/checkers.h"
+#include "sim/expect.h"
+#include "sim/report.h"
+#include "sim/scenario_loader.h"
+#include "sim/world.h"
+
+namespace po = boost::program_options;
+using namespace mrsim;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitMissed = 1, kExitBadInput = 2, kExitInternal = 3;
+
+const char* const kUsage = R"(mrsim — deterministic discrete-event simulator for multi-region designs
+
+usage:
+  mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
+  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]...
+  mrsim validate SCENARIO... [--set PATH=VALUE]...
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S]
+  mrsim schema                 print the scenario reference (docs/scenarios.md)
+  mrsim --version | --help
+
+run       simulates the scenario and prints the report; --report/--trace/--history also write it as JSON,
+          the timeline as JSON (docs/trace-format.md) and every client operation as JSON lines.
+check     runs each scenario (one process each) and evaluates its "expect" block; exit 1 if any expectation misses.
+validate  parses and validates only.
+bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
+          prints simulated client operations per wall-clock second and peak memory.
+
+--seed N          overrides the scenario's seed
+--set PATH=VALUE  overrides any scenario field: dotted (routing.ttl=300s, clients.0.count=50) or a JSON pointer
+                  (/routing/ttl=300s); VALUE is JSON if it parses as JSON, else a string
+
+exit codes: 0 ok, 1 an expectation missed, 2 bad input (the message names the file, the JSON pointer, what was
+expected and what was found), 3 internal error
+)";
+
+struct CommonOptions {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> sets;
+  std::optional<uint64_t> seed;
+  std::string report_path, trace_path, history_path;
+};
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@") ==
+                        std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string replay_command(const Scenario& s, const std::vector<std::string>& sets) {
+  std::string cmd = "mrsim run " + shell_quote(s.source_path) + " --seed " + std::to_string(s.seed);
+  for (const auto& set : sets) cmd += " --set " + shell_quote(set);
+  return cmd;
+}
+
+RunInfo run_info(const Scenario& s, const std::vector<std::string>& sets) {
+  RunInfo info;
+  info.seed = s.seed;
+  info.scenario_name = s.name;
+  info.scenario_hash = s.hash;
+  info.version = MRSIM_VERSION;
+  info.command = replay_command(s, sets);
+  info.duration_s = s.duration_s;
+  return info;
+}
+
+// Writes all outputs of a run or none: each goes to a temporary file first and is renamed into place at the end.
+class OutputFiles {
+ public:
+  ~OutputFiles() {
+    for (const auto& [tmp, path] : pending_) std::remove(tmp.c_str());
+  }
+  std::ofstream open(const std::string& path) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw InputError(path + ": cannot write: " + std::strerror(errno));
+    pending_.emplace_back(tmp, path);
+    return out;
+  }
+  void commit() {
+    for (const auto& [tmp, path] : pending_)
+      if (std::rename(tmp.c_str(), path.c_str()) != 0) throw InputError(path + ": cannot write: " + std::strerror(errno));
+    pending_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> pending_;
+};
+
+void write_json(OutputFiles& files, const std::string& path, const nlohmann::ordered_json& j) {
+  auto out = files.open(path);
+  out << j.dump(1) << '\n';
+  if (!out) throw InputError(path + ": cannot write");
+}
+
+std::string expectation_lines(const std::vector<ExpectationResult>& results, bool& all_held) {
+  std::ostringstream out;
+  all_held = true;
+  for (const auto& r : results) {
+    all_held = all_held && r.held;
+    out << (r.held ? "  held    " : "  MISSED  ") << r.expectation.metric << ' ' << r.expectation.text << "  (actual: ";
+    if (r.found) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.6g", r.actual);
+      out << buf;
+    } else {
+      out << "absent";
+    }
+    out << ")\n";
+  }
+  return out.str();
+}
+
+int cmd_run(const CommonOptions& o) {
+  if (o.scenarios.size() != 1) throw InputError("run: expected exactly one scenario file, found " + std::to_string(o.scenarios.size()));
+  const Scenario s = load_scenario_file(o.scenarios[0], o.sets, o.seed);
+  OutputFiles files;
+  // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
+  std::ofstream history_out;
+  if (!o.history_path.empty()) history_out = files.open(o.history_path);
+  const History h = simulate(s);
+  const RunInfo info = run_info(s, o.sets);
+  const auto report = report_json(info, compute_metrics(h, s.metrics));
+  bool held = true;
+  const std::string expectations = expectation_lines(evaluate_expectations(s, report), held);
+  if (!o.report_path.empty()) write_json(files, o.report_path, report);
+  if (!o.trace_path.empty()) write_json(files, o.trace_path, trace_json(info, h, s.metrics));
+  if (history_out.is_open()) {
+    write_history_jsonl(history_out, h);
+    history_out.close();
+  }
+  files.commit();
+  std::cout << report_text(report);
+  if (!s.expect.empty()) std::cout << "\nexpectations:\n" << expectations;
+  return kExitOk;
+}
+
+// One scenario, in this process: prints its verdict and returns the exit code.
+int check_one(const std::string& path, const CommonOptions& o) {
+  const Scenario s = load_scenario_file(path, o.sets, o.seed);
+  const History h = simulate(s);
+  const auto report = report_json(run_info(s, o.sets), compute_metrics(h, s.metrics));
+  bool held = true;
+  const std::string lines = expectation_lines(evaluate_expectations(s, report), held);
+  std::cout << (held ? "PASS " : "FAIL ") << path << "  (replay: " << replay_command(s, o.sets) << ")\n" << lines;
+  if (s.expect.empty()) std::cout << "  (no expectations)\n";
+  return held ? kExitOk : kExitMissed;
+}
+
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    std::cerr << "mrsim: " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "mrsim: internal error: " << e.what() << '\n';
+    return kExitInternal;
+  }
+}
+
+int cmd_check(const CommonOptions& o) {
+  if (o.scenarios.empty()) throw InputError("check: expected at least one scenario file");
+  // Validate everything first: a typo in the last file should not cost the runs of the others.
+  for (const auto& path : o.scenarios) load_scenario_file(path, o.sets, o.seed);
+  int worst = kExitOk;
+  for (const auto& path : o.scenarios) {
+    std::cout.flush();
+    const pid_t child = ::fork();
+    if (child < 0) throw std::runtime_error("fork failed");
+    if (child == 0) {  // SimGrid allows one simulation per process
+      const int code = guarded([&] { return check_one(path, o); });
+      std::cout.flush();
+      std::_Exit(code);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : kExitInternal;
+    worst = std::max(worst, code);
+  }
+  return worst;
+}
+
+int cmd_validate(const CommonOptions& o) {
+  if (o.scenarios.empty()) throw InputError("validate: expected at least one scenario file");
+  for (const auto& path : o.scenarios) {
+    const Scenario s = load_scenario_file(path, o.sets, o.seed);
+    std::cout << "ok " << path << "  (" << s.name << ", hash " << s.hash << ")\n";
+  }
+  return kExitOk;
+}
+
+std::string bench_scenario(const std::string& duration, uint32_t clients, double rate) {
+  // Three regions, the flagship's design and fault, 10,000 clients split evenly.
+  nlohmann::json j = nlohmann::json::parse(R"({
+    "name": "bench",
+    "description": "Benchmark: the flagship design under a fixed load; one region outage in the middle.",
+    "seed": 1,
+    "regions": [{"name": "us-east-1"}, {"name": "us-west-2"}, {"name": "eu-west-1"}],
+    "links": [
+      {"between": ["us-east-1", "us-west-2"], "latency": "35ms", "bandwidth": "1Gbps"},
+      {"between": ["us-east-1", "eu-west-1"], "latency": "40ms", "bandwidth": "1Gbps"},
+      {"between": ["us-west-2", "eu-west-1"], "latency": "70ms", "bandwidth": "1Gbps"}],
+    "database": {"primary": "us-east-1", "replicas": ["us-west-2", "eu-west-1"], "keys": 100000},
+    "routing": {"ttl": "60s"},
+    "health_check": {"from": "us-west-2"}
+  })");
+  j["duration"] = duration;
+  const char* regions[] = {"us-east-1", "us-west-2", "eu-west-1"};
+  for (int r = 0; r < 3; ++r) {
+    const uint32_t count = clients / 3 + (uint32_t(r) < clients % 3 ? 1 : 0);
+    j["clients"].push_back({{"region", regions[r]}, {"count", count}, {"rate_per_s", rate / 3},
+                            {"key_distribution", "zipf"}});
+  }
+  j["faults"] = nlohmann::json::array();
+  return j.dump();
+}
+
+int cmd_bench(const std::string& duration, uint32_t clients, double rate) {
+  Scenario s = load_scenario_text(bench_scenario(duration, clients, rate), "<bench>", {}, std::nullopt);
+  // A region outage at the middle of the run, for 20 minutes or a third of the run, whichever is shorter.
+  FaultConfig outage;
+  outage.kind = FaultKind::RegionOutage;
+  outage.region = "us-east-1";
+  outage.at_s = s.duration_s / 2;
+  outage.duration_s = std::min(1200.0, s.duration_s / 3);
+  s.faults.push_back(outage);
+  const auto t0 = std::chrono::steady_clock::now();
+  const History h = simulate(s);
+  const auto t1 = std::chrono::steady_clock::now();
+  const RunMetrics m = compute_metrics(h, s.metrics);
+  const auto t2 = std::chrono::steady_clock::now();
+  (void)m;
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const double sim_s = std::chrono::duration<double>(t1 - t0).count();
+  const double all_s = std::chrono::duration<double>(t2 - t0).count();
+  const double ops = double(h.ops.size());
+  std::printf("bench: %u logical clients, %.0f ops/s offered, %g simulated s, 1 region outage\n", clients, rate, s.duration_s);
+  std::printf("operations simulated:          %.0f\n", ops);
+  std::printf("simulation wall time:          %.2f s\n", sim_s);
+  std::printf("simulated ops per wall second: %.0f (simulation), %.0f (simulation + metrics)\n", ops / sim_s, ops / all_s);
+  std::printf("peak memory (max RSS):         %.1f MiB\n", usage.ru_maxrss / 1024.0);
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitBadInput;
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "mrsim " << MRSIM_VERSION << '\n';
+    return kExitOk;
+  }
+  return guarded([&]() -> int {
+    CommonOptions o;
+    std::string seed_text, bench_duration = "1h";
+    uint32_t bench_clients = 10000;
+    double bench_rate = 1000;
+    po::options_description opts;
+    opts.add_options()("scenario", po::value(&o.scenarios)->multitoken(), "")("set", po::value(&o.sets)->composing(), "")(
+        "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
+        "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
+        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("help,h", "");
+    po::positional_options_description positional;
+    positional.add("scenario", -1);
+    po::variables_map vm;
+    try {
+      po::store(po::command_line_parser(argc - 1, argv + 1).options(opts).positional(positional).run(), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      throw InputError(std::string("command line: ") + e.what() + " (see mrsim --help)");
+    }
+    if (vm.count("help")) {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (!seed_text.empty()) {
+      size_t used = 0;
+      unsigned long long seed = 0;
+      try {
+        seed = std::stoull(seed_text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != seed_text.size() || seed_text[0] == '-')
+        throw InputError("--seed: expected a non-negative integer, found \"" + seed_text + "\"");
+      o.seed = seed;
+    }
+    const bool run_outputs = !o.report_path.empty() || !o.trace_path.empty() || !o.history_path.empty();
+    if (run_outputs && command != "run") throw InputError(command + ": --report, --trace and --history go with run");
+    if (command == "run") return cmd_run(o);
+    if (command == "check") return cmd_check(o);
+    if (command == "validate") return cmd_validate(o);
+    if (command == "bench") return cmd_bench(bench_duration, bench_clients, bench_rate);
+    if (command == "schema") {
+      std::cout << scenario_reference_markdown();
+      return kExitOk;
+    }
+    throw InputError("unknown command \"" + command + "\": expected run, check, validate, bench or schema (see mrsim --help)");
+  });
+}

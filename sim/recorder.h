@@ -1,0 +1,29 @@
+// The one place models report what happened. A thin, append-only front of History: models call it with the
+// virtual time of each observation; checkers later read the History it fills. Never printed from, never read back
+// by models (they keep their own state).
+#pragma once
+
+#include <utility>
+
+#include "sim/history.h"
+
+namespace mrsim {
+
+class Recorder {
+ public:
+  History& history() { return history_; }
+
+  void op(const OpRecord& r) { history_.ops.push_back(r); }
+  void commit(const CommitRecord& r) { history_.commits.push_back(r); }
+  void role(const RoleChange& r) { history_.roles.push_back(r); }
+  void health(const HealthVerdict& r) { history_.health.push_back(r); }
+  void dns(DnsChange r) { history_.dns.push_back(std::move(r)); }
+  void decision(ControllerDecision r) { history_.decisions.push_back(std::move(r)); }
+  void fault(FaultEvent r) { history_.faults.push_back(std::move(r)); }
+  void lag(const LagSample& r) { history_.lag.push_back(r); }
+
+ private:
+  History history_;
+};
+
+}  // namespace mrsim

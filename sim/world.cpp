@@ -1,0 +1,301 @@
+#include "sim/world.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Link.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+#include <xbt/log.h>
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "models/client.h"
+#include "models/controller.h"
+#include "models/database.h"
+#include "models/dns.h"
+#include "models/health.h"
+#include "models/network.h"
+#include "sim/random.h"
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+const char* const kEndpointNames[kEndpointsPerRegion] = {"client", "app", "db", "monitor"};
+
+struct Platform {
+  std::vector<sg4::Host*> hosts;  // region * kEndpointsPerRegion + endpoint
+  std::vector<sg4::Link*> lans;
+  std::vector<sg4::Link*> wans;
+  std::vector<std::string> wan_names;
+  sg4::Host* observer = nullptr;  // runs the fault injector and the samplers; outside every region, never fails
+};
+
+// Lowest-latency chain of inter-region links between every pair of regions (Dijkstra; ties keep the lower index,
+// so the result does not depend on anything but the scenario).
+std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& s) {
+  const int n = int(s.regions.size());
+  std::vector<std::vector<std::vector<int>>> paths(n, std::vector<std::vector<int>>(n));
+  for (int src = 0; src < n; ++src) {
+    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
+    std::vector<int> via_link(n, -1), prev(n, -1);
+    std::vector<bool> done(n, false);
+    dist[src] = 0;
+    for (int round = 0; round < n; ++round) {
+      int u = -1;
+      for (int v = 0; v < n; ++v)
+        if (!done[v] && (u < 0 || dist[v] < dist[u])) u = v;
+      if (u < 0 || dist[u] == std::numeric_limits<double>::infinity()) break;
+      done[u] = true;
+      for (int l = 0; l < int(s.links.size()); ++l) {
+        const int a = s.region_index(s.links[l].a), b = s.region_index(s.links[l].b);
+        const int v = a == u ? b : (b == u ? a : -1);
+        if (v < 0 || done[v]) continue;
+        const double d = dist[u] + s.links[l].latency_s;
+        if (d < dist[v]) {
+          dist[v] = d;
+          prev[v] = u;
+          via_link[v] = l;
+        }
+      }
+    }
+    for (int dst = 0; dst < n; ++dst) {
+      if (dst == src) continue;
+      if (prev[dst] < 0) throw std::logic_error("regions not connected: validation should have refused this");
+      for (int v = dst; v != src; v = prev[v]) paths[src][dst].insert(paths[src][dst].begin(), via_link[v]);
+    }
+  }
+  return paths;
+}
+
+Platform build_platform(const Scenario& s) {
+  Platform p;
+  auto* root = sg4::create_full_zone("world");
+  std::vector<sg4::NetZone*> zones;
+  std::vector<simgrid::kernel::routing::NetPoint*> gateways;
+  for (const auto& region : s.regions) {
+    auto* zone = sg4::create_full_zone(region.name);
+    zone->set_parent(root);
+    auto* lan = zone->create_link(region.name + "-lan", region.lan_bandwidth_Bps)->set_latency(region.lan_latency_s);
+    std::vector<sg4::Host*> hosts;
+    for (const char* endpoint : kEndpointNames) hosts.push_back(zone->create_host(region.name + "-" + endpoint, 1e9));
+    auto* gateway = zone->create_router(region.name + "-gw");
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      for (size_t j = i + 1; j < hosts.size(); ++j)
+        zone->add_route(hosts[i]->get_netpoint(), hosts[j]->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(lan)}, true);
+      zone->add_route(hosts[i]->get_netpoint(), gateway, nullptr, nullptr, {sg4::LinkInRoute(lan)}, true);
+    }
+    zone->seal();
+    zones.push_back(zone);
+    gateways.push_back(gateway);
+    p.lans.push_back(lan);
+    p.hosts.insert(p.hosts.end(), hosts.begin(), hosts.end());
+  }
+  for (const auto& l : s.links) {
+    const std::string name = l.a + "<->" + l.b;
+    p.wans.push_back(root->create_link(name, l.bandwidth_Bps)->set_latency(l.latency_s));
+    p.wan_names.push_back(name);
+  }
+  const auto paths = region_paths(s);
+  for (size_t a = 0; a < zones.size(); ++a)
+    for (size_t b = a + 1; b < zones.size(); ++b) {
+      std::vector<sg4::LinkInRoute> links;
+      for (int l : paths[a][b]) links.emplace_back(p.wans[l]);
+      root->add_route(zones[a]->get_netpoint(), zones[b]->get_netpoint(), gateways[a], gateways[b], links, true);
+    }
+  auto* outside = sg4::create_full_zone("observer");
+  outside->set_parent(root);
+  p.observer = outside->create_host("observer", 1e9);
+  outside->seal();
+  root->seal();
+  return p;
+}
+
+std::vector<NetworkChange> fault_changes(const Scenario& s, const Network& net) {
+  std::vector<NetworkChange> changes;
+  for (const auto& f : s.faults) {
+    std::vector<uint16_t> elements;
+    if (f.kind == FaultKind::RegionOutage) {
+      // The datacenter goes dark; its users (the client edge) and the region's network stay.
+      const int r = s.region_index(f.region);
+      for (Endpoint e : {Endpoint::App, Endpoint::Db, Endpoint::Monitor}) elements.push_back(net.host_element(r, e));
+    } else {
+      auto group_of = [&](const std::string& region) {
+        for (size_t g = 0; g < f.groups.size(); ++g)
+          if (std::find(f.groups[g].begin(), f.groups[g].end(), region) != f.groups[g].end()) return int(g);
+        return -1;
+      };
+      for (size_t l = 0; l < s.links.size(); ++l) {
+        const int ga = group_of(s.links[l].a), gb = group_of(s.links[l].b);
+        if (ga >= 0 && gb >= 0 && ga != gb)
+          elements.push_back(net.wan_element(l));
+      }
+    }
+    for (uint16_t e : elements) changes.push_back({f.at_s, e, true});
+    for (uint16_t e : elements) changes.push_back({f.at_s + f.duration_s, e, false});
+  }
+  return changes;
+}
+
+std::string fault_description(const FaultConfig& f) {
+  if (f.kind == FaultKind::RegionOutage) return f.region;
+  std::string d;
+  for (size_t g = 0; g < f.groups.size(); ++g) {
+    d += g ? " | [" : "[";
+    for (size_t i = 0; i < f.groups[g].size(); ++i) d += (i ? ", " : "") + f.groups[g][i];
+    d += "]";
+  }
+  return d;
+}
+
+}  // namespace
+
+History simulate(const Scenario& s) {
+  int argc = 1;
+  char program[] = "mrsim";
+  char* argv[] = {program, nullptr};
+  xbt_log_control_set("root.thres:critical");
+  sg4::Engine engine(&argc, argv);
+  // LV08 (the default) multiplies latencies by 13.01; CM02 takes the platform's latencies as they are.
+  sg4::Engine::set_config("network/model:CM02");
+  bool deadlocked = false;
+  sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
+
+  Platform platform = build_platform(s);
+  Network network(platform.hosts, platform.lans, platform.wans, platform.wan_names);
+  network.schedule(fault_changes(s, network));
+
+  Recorder recorder;
+  History& h = recorder.history();
+  h.duration_s = s.duration_s;
+  for (const auto& r : s.regions) h.regions.push_back(r.name);
+  h.links = platform.wan_names;
+  for (const auto& l : s.links) h.link_cost_per_gb.push_back(l.cost_per_gb);
+
+  // One database node per region that holds data, in region order.
+  std::vector<Database::NodeSpec> specs;
+  int primary = -1;
+  for (int r = 0; r < int(s.regions.size()); ++r) {
+    const std::string& name = s.regions[r].name;
+    if (name == s.database.primary) {
+      primary = int(specs.size());
+      specs.push_back({"db-" + name, r, s.database.mode});
+      continue;
+    }
+    for (const auto& rep : s.database.replicas)
+      if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
+  }
+  for (const auto& spec : specs) {
+    h.nodes.push_back(spec.name);
+    h.node_region.push_back(uint8_t(spec.region));
+  }
+  Database db(s.database, specs, primary, network, recorder);
+
+  AuthoritativeDns dns(s.routing, recorder, h.regions);
+  dns.define(AuthoritativeDns::kWriteRecord, db.region(primary));
+  std::vector<int> client_regions;
+  for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
+  std::sort(client_regions.begin(), client_regions.end());
+  client_regions.erase(std::unique(client_regions.begin(), client_regions.end()), client_regions.end());
+  std::vector<std::unique_ptr<ResolverPool>> resolvers(s.regions.size());
+  for (int r : client_regions) {
+    dns.define(AuthoritativeDns::read_record(r), db.node_in_region(r) >= 0 ? r : db.region(primary));
+    RandomStream stream(s.seed, "resolvers/" + s.regions[r].name);
+    resolvers[r] = std::make_unique<ResolverPool>(s.routing, s.regions[r], dns, stream);
+  }
+
+  // Clients.
+  std::vector<std::unique_ptr<ZipfTable>> zipfs;
+  uint32_t first_client = 0;
+  for (size_t g = 0; g < s.clients.size(); ++g) {
+    const auto& group = s.clients[g];
+    const int r = s.region_index(group.region);
+    const ZipfTable* zipf = nullptr;
+    if (group.key_distribution == KeyDistribution::Zipf) {
+      zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
+      zipf = zipfs.back().get();
+    }
+    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], recorder, zipf, s.database.keys};
+    const std::string name = "clients/" + std::to_string(g) + "/" + group.region;
+    sg4::Actor::create(name, network.host(r, Endpoint::Client),
+                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx));
+    first_client += group.count;
+  }
+
+  // Control plane: node agents, health checkers and the controller.
+  const uint32_t message_bytes = s.health_check.probe_bytes;
+  auto start_agent = [&](int node) {
+    sg4::Actor::create("agent/" + db.name(node), network.host(db.region(node), Endpoint::Db),
+                       NodeAgent(node, db, network, s.failover.promotion_s, s.failover.rpc_timeout_s, message_bytes));
+  };
+  for (int n = 0; n < db.node_count(); ++n) start_agent(n);
+  network.add_listener([&](uint16_t element, bool up, double) {
+    for (int n = 0; n < db.node_count(); ++n)
+      if (up && element == network.host_element(db.region(n), Endpoint::Db)) start_agent(n);
+  });
+  HealthBoard board(db.node_count());
+  const int from = s.region_index(s.health_check.from);
+  for (int n = 0; n < db.node_count(); ++n) {
+    const std::string name = "health/" + db.name(n);
+    sg4::Actor::create(name, network.host(from, Endpoint::Monitor),
+                       HealthChecker(s.health_check, from, n, s.duration_s, RandomStream(s.seed, name), db, network,
+                                     board, recorder));
+  }
+  sg4::Actor::create("controller", network.host(from, Endpoint::Monitor),
+                     FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
+                                        recorder, message_bytes));
+
+  // Fault injector: applies the schedule (idempotently, see models/network.h) and records each fault's edges.
+  sg4::Actor::create("faults", platform.observer, [&] {
+    struct Edge {
+      double t;
+      uint32_t fault;
+      FaultEventKind what;
+    };
+    std::vector<Edge> edges;
+    for (uint32_t i = 0; i < s.faults.size(); ++i) {
+      edges.push_back({s.faults[i].at_s, i, FaultEventKind::Start});
+      edges.push_back({s.faults[i].at_s + s.faults[i].duration_s, i, FaultEventKind::End});
+    }
+    std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.t < b.t; });
+    for (const Edge& e : edges) {
+      sg4::this_actor::sleep_until(e.t);
+      network.apply_until(e.t);
+      const auto& f = s.faults[e.fault];
+      recorder.fault({e.t, e.fault, e.what, f.kind == FaultKind::RegionOutage ? "region_outage" : "partition",
+                      fault_description(f)});
+    }
+  });
+
+  // Lag sampler.
+  sg4::Actor::create("lag-sampler", platform.observer, [&] {
+    for (double t = s.metrics.sample_interval_s; t <= s.duration_s; t += s.metrics.sample_interval_s) {
+      sg4::this_actor::sleep_until(t);
+      for (int n = 0; n < db.node_count(); ++n) {
+        if (db.role(n) != Role::Replica) continue;
+        const double lag = db.lag_s(n, t);
+        if (lag >= 0) recorder.lag({t, int16_t(n), lag});
+      }
+    }
+  });
+
+  engine.run();
+  if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
+
+  db.finish(h);
+  for (size_t l = 0; l < network.wan_bytes().size(); ++l)
+    h.traffic.push_back({uint16_t(l), uint64_t(network.wan_bytes()[l])});
+  std::stable_sort(h.ops.begin(), h.ops.end(), [](const OpRecord& a, const OpRecord& b) {
+    return a.invoke_s < b.invoke_s || (a.invoke_s == b.invoke_s && a.client < b.client);
+  });
+  return std::move(recorder.history());
+}
+
+}  // namespace mrsim
