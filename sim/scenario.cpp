@@ -1,0 +1,425 @@
+#include "sim/scenario.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "sim/expect.h"
+#include "sim/scenario_loader.h"
+#include "sim/schema.h"
+#include "sim/units.h"
+
+namespace mrsim {
+
+using nlohmann::json;
+
+int Scenario::region_index(const std::string& region) const {
+  for (size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].name == region) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+// Bound on what we read: scenario files are hand-written; a multi-megabyte one is a wrong path, not a scenario.
+constexpr size_t kMaxScenarioBytes = 16 * 1024 * 1024;
+
+std::string shown_pointer(const std::string& pointer) {
+  return pointer.empty() ? "(top level)" : pointer;
+}
+
+std::string message(const std::string& origin, const std::string& where, const std::string& expected,
+                    const std::string& found) {
+  return origin + ": " + where + ": expected " + expected + ", found " + found;
+}
+
+std::string escape_token(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": cannot open: is a directory");
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) throw InputError(path + ": cannot open: " + std::strerror(errno));
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    text.append(buffer, n);
+    if (text.size() > kMaxScenarioBytes) {
+      std::fclose(file);
+      throw InputError(path + ": cannot read: larger than 16 MiB, which no scenario is");
+    }
+  }
+  bool failed = std::ferror(file);
+  int error = errno;
+  std::fclose(file);
+  if (failed) throw InputError(path + ": cannot read: " + std::strerror(error));
+  return text;
+}
+
+// Parses strictly (no comments) and rejects duplicate keys, which nlohmann would otherwise resolve silently — a
+// copy-pasted block with one edit is exactly the mistake that should not pass.
+json parse_json(const std::string& text, const std::string& origin) {
+  struct Frame {
+    bool is_object;
+    std::set<std::string> keys;
+    std::string token;  // current child: key, or index for arrays
+    size_t index = 0;
+  };
+  std::vector<Frame> stack;
+  std::string duplicate_at, duplicate_key;
+  auto frame_pointer = [&]() {
+    std::string p;
+    for (size_t i = 0; i + 1 < stack.size(); ++i) p += "/" + stack[i].token;
+    return p;
+  };
+  auto element_done = [&]() {
+    if (!stack.empty() && !stack.back().is_object) stack.back().token = std::to_string(++stack.back().index);
+  };
+  json::parser_callback_t callback = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        stack.push_back({true, {}, "", 0});
+        break;
+      case json::parse_event_t::array_start:
+        stack.push_back({false, {}, "0", 0});
+        break;
+      case json::parse_event_t::key: {
+        std::string key = parsed.get<std::string>();
+        if (!stack.back().keys.insert(key).second && duplicate_at.empty()) {
+          duplicate_at = frame_pointer() + "/" + escape_token(key);
+          duplicate_key = key;
+        }
+        stack.back().token = escape_token(key);
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  };
+  json result;
+  try {
+    result = json::parse(text, callback, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+  } catch (const json::parse_error& e) {
+    size_t end = std::min(static_cast<size_t>(e.byte > 0 ? e.byte - 1 : 0), text.size());
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < end; ++i)
+      if (text[i] == '\n') ++line, line_start = i + 1;
+    size_t column = end - line_start + 1;
+    // nlohmann's text reads "... parse error at line L, column C: syntax error while parsing X - unexpected 'c';
+    // expected Y"; keep the part after " - " and split it into our expected/found shape.
+    std::string detail = e.what();
+    size_t dash = detail.find(" - ");
+    detail = dash == std::string::npos ? "invalid JSON" : detail.substr(dash + 3);
+    std::string expected = "valid JSON", found = detail;
+    size_t split = detail.find("; expected ");
+    if (split != std::string::npos) {
+      expected = detail.substr(split + 11);
+      found = detail.substr(0, split);
+      if (found.rfind("unexpected ", 0) == 0) found = found.substr(11);
+    }
+    throw InputError(
+        message(origin, "line " + std::to_string(line) + ", column " + std::to_string(column), expected, found));
+  }
+  if (!duplicate_at.empty())
+    throw InputError(
+        message(origin, duplicate_at, "each key once per object", json(duplicate_key).dump() + " a second time"));
+  return result;
+}
+
+struct AppliedSet {
+  std::string pointer;
+  std::string argument;
+};
+
+// Splits "a.b.0" or "/a/b/0" into tokens.
+std::vector<std::string> path_tokens(const std::string& path) {
+  std::vector<std::string> tokens;
+  if (path.empty()) return tokens;
+  bool is_pointer = path[0] == '/';
+  char sep = is_pointer ? '/' : '.';
+  size_t start = is_pointer ? 1 : 0;
+  while (true) {
+    size_t end = path.find(sep, start);
+    std::string token = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (is_pointer) {
+      std::string unescaped;
+      for (size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+          unescaped += token[i + 1] == '0' ? '~' : '/';
+          ++i;
+        } else {
+          unescaped += token[i];
+        }
+      }
+      token = unescaped;
+    }
+    tokens.push_back(token);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return tokens;
+}
+
+bool parse_index(const std::string& token, size_t& index) {
+  if (token.empty() || token.size() > 9) return false;
+  for (char c : token)
+    if (c < '0' || c > '9') return false;
+  if (token.size() > 1 && token[0] == '0') return false;  // "01" is not an index in a JSON pointer
+  index = std::stoul(token);
+  return true;
+}
+
+bool is_array_type(FieldType t) {
+  return t == FieldType::ObjectList || t == FieldType::RegionList || t == FieldType::RegionPair ||
+         t == FieldType::RegionGroups;
+}
+
+// Applies one --set to the raw document. The path must name something the schema knows; the value itself is checked
+// by the validation that follows, like any value in the file. Returns the pointer it set.
+std::string apply_set(json& root, const std::string& argument, const std::string& origin) {
+  auto fail = [&](const std::string& expected, const std::string& found) -> InputError {
+    return InputError(message(origin, "--set " + argument, expected, found));
+  };
+  size_t eq = argument.find('=');
+  if (eq == std::string::npos) throw fail("PATH=VALUE", "no \"=\"");
+  std::string path = argument.substr(0, eq), text = argument.substr(eq + 1);
+  std::vector<std::string> tokens = path_tokens(path);
+  if (tokens.empty() || (tokens.size() == 1 && tokens[0].empty()))
+    throw fail("a field path such as routing.ttl or /routing/ttl before \"=\"", "an empty path");
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) value = text;  // "300s" is not JSON; take it as the string it obviously is
+
+  if (!root.is_object()) throw fail("a scenario file holding a JSON object", describe_json(root));
+  // Where we are: the schema row of the current node (nullptr = the root or a list element, both plain objects),
+  // and whether that node is an object with schema keys, a list of such objects, a free-form map, or inside a value.
+  enum class Kind { Object, List, Map, Value } kind = Kind::Object;
+  std::string pattern, pointer;
+  json* node = &root;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& token = tokens[i];
+    bool last = i + 1 == tokens.size();
+    if (token.empty()) throw fail("no empty component in the path", "\"" + path + "\"");
+    std::string at = pointer + "/" + escape_token(token);
+    if (kind == Kind::Object || kind == Kind::Map) {
+      if (!node->is_object())
+        throw InputError(message(origin, shown_pointer(pointer), "an object (to apply --set " + argument + ")",
+                                 describe_json(*node)));
+      if (kind == Kind::Map) {
+        if (!last) throw fail("nothing after " + at + " (its value is a single condition or mode)", "more path");
+        (*node)[token] = value;
+        return at;
+      }
+      const FieldSpec* row = schema_row_for(pattern + "/" + token);
+      if (!row) throw fail(known_keys_expectation(pattern, token), "unknown key \"" + token + "\"");
+      pattern += "/" + token;
+      pointer = at;
+      if (last) {
+        (*node)[token] = value;
+        return pointer;
+      }
+      bool container = row->type == FieldType::Object || row->type == FieldType::ReplicationModes ||
+                       row->type == FieldType::Expectations || is_array_type(row->type);
+      if (!container) throw fail("nothing after " + pointer + " (a single value)", "\"" + tokens[i + 1] + "\"");
+      if (!node->contains(token)) (*node)[token] = is_array_type(row->type) ? json::array() : json::object();
+      node = &(*node)[token];
+      kind = row->type == FieldType::Object                                                     ? Kind::Object
+             : row->type == FieldType::ObjectList                                               ? Kind::List
+             : row->type == FieldType::ReplicationModes || row->type == FieldType::Expectations ? Kind::Map
+                                                                                                : Kind::Value;
+      continue;
+    }
+    // List or Value: the token indexes an existing element.
+    if (!node->is_array())
+      throw InputError(
+          message(origin, shown_pointer(pointer), "a list (to apply --set " + argument + ")", describe_json(*node)));
+    size_t index = 0;
+    if (!parse_index(token, index)) throw fail("an index into the list " + pointer, "\"" + token + "\"");
+    if (index >= node->size())
+      throw fail("an index below " + std::to_string(node->size()) + " (" + pointer + " has " +
+                     std::to_string(node->size()) + (node->size() == 1 ? " item)" : " items)"),
+                 "index " + token);
+    pointer = at;
+    if (last) {
+      (*node)[index] = value;
+      return pointer;
+    }
+    node = &(*node)[index];
+    if (kind == Kind::List) {
+      pattern += "/*";
+      kind = Kind::Object;
+    }
+  }
+  return pointer;  // not reached: the loop returns at the last token
+}
+
+double seconds(const json& j, const char* key) {
+  return parse_duration_s(j.at(key).get<std::string>());
+}
+double bytes_per_s(const json& j, const char* key) {
+  return parse_bandwidth_Bps(j.at(key).get<std::string>());
+}
+uint32_t bytes(const json& j, const char* key) {
+  return static_cast<uint32_t>(parse_size_bytes(j.at(key).get<std::string>()));
+}
+uint32_t u32(const json& j, const char* key) {
+  return j.at(key).get<uint32_t>();
+}
+double number(const json& j, const char* key) {
+  return j.at(key).get<double>();
+}
+std::string text(const json& j, const char* key) {
+  return j.at(key).get<std::string>();
+}
+
+// The effective JSON has passed validation, so every field is present and well-formed here.
+Scenario build_scenario(const json& j) {
+  Scenario s;
+  s.name = text(j, "name");
+  s.description = text(j, "description");
+  s.seed = j.at("seed").get<uint64_t>();
+  s.duration_s = seconds(j, "duration");
+  for (const json& r : j.at("regions"))
+    s.regions.push_back({text(r, "name"), seconds(r, "lan_latency"), bytes_per_s(r, "lan_bandwidth"),
+                         seconds(r, "clock_offset"), number(r, "clock_drift_ppm")});
+  for (const json& l : j.at("links"))
+    s.links.push_back({l.at("between")[0].get<std::string>(), l.at("between")[1].get<std::string>(),
+                       seconds(l, "latency"), bytes_per_s(l, "bandwidth"), number(l, "cost_per_gb")});
+  const json& db = j.at("database");
+  const json& repl = db.at("replication");
+  auto mode_of = [](const std::string& m) { return m == "sync" ? ReplicationMode::Sync : ReplicationMode::Async; };
+  s.database.topology = text(db, "topology");
+  s.database.primary = text(db, "primary");
+  for (const json& r : db.at("replicas")) {
+    std::string region = r.get<std::string>();
+    const json& overrides = repl.at("overrides");
+    std::string mode = overrides.contains(region) ? overrides.at(region).get<std::string>() : text(repl, "mode");
+    s.database.replicas.push_back({region, mode_of(mode)});
+  }
+  s.database.apply_delay_s = seconds(repl, "apply_delay");
+  s.database.reconnect_delay_s = seconds(repl, "reconnect_delay");
+  s.database.read_service_s = seconds(db, "read_service_time");
+  s.database.write_service_s = seconds(db, "write_service_time");
+  s.database.keys = u32(db, "keys");
+  s.database.entry_bytes = bytes(db, "entry_size");
+
+  const json& rt = j.at("routing");
+  s.routing = {text(rt, "kind"),
+               text(rt, "policy"),
+               seconds(rt, "ttl"),
+               seconds(rt, "update_delay"),
+               u32(rt, "resolvers_per_region"),
+               number(rt, "stale_fraction"),
+               seconds(rt, "stale_extra")};
+  const json& hc = j.at("health_check");
+  s.health_check = {text(hc, "from"),          seconds(hc, "interval"),
+                    seconds(hc, "timeout"),    u32(hc, "failure_threshold"),
+                    u32(hc, "rise_threshold"), bytes(hc, "probe_size")};
+  const json& fo = j.at("failover");
+  s.failover = {text(fo, "policy") == "none" ? FailoverPolicy::None : FailoverPolicy::Automatic,
+                seconds(fo, "cooldown"), seconds(fo, "promotion_time"), seconds(fo, "rpc_timeout")};
+  for (const json& c : j.at("clients"))
+    s.clients.push_back({text(c, "region"), u32(c, "count"), number(c, "rate_per_s"), number(c, "read_fraction"),
+                         text(c, "key_distribution") == "zipf" ? KeyDistribution::Zipf : KeyDistribution::Uniform,
+                         number(c, "zipf_exponent"), seconds(c, "timeout"), u32(c, "max_retries"),
+                         seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size")});
+  for (const json& f : j.at("faults")) {
+    FaultConfig fault;
+    fault.at_s = seconds(f, "at");
+    fault.kind = text(f, "kind") == "partition" ? FaultKind::Partition : FaultKind::RegionOutage;
+    fault.duration_s = seconds(f, "duration");
+    if (f.contains("region")) fault.region = text(f, "region");
+    if (f.contains("groups")) fault.groups = f.at("groups").get<std::vector<std::vector<std::string>>>();
+    s.faults.push_back(fault);
+  }
+  const json& m = j.at("metrics");
+  s.metrics = {seconds(m, "window"), number(m, "threshold"), seconds(m, "stable"), seconds(m, "step"),
+               seconds(m, "sample_interval")};
+  // Validation normalised each condition to "<op> <number>" with one space.
+  for (const auto& item : j.at("expect").items()) {
+    std::string condition = item.value().get<std::string>();
+    size_t space = condition.find(' ');
+    Expectation e;
+    e.metric = item.key();
+    e.op = condition.substr(0, space);
+    std::from_chars(condition.data() + space + 1, condition.data() + condition.size(), e.value);
+    e.text = condition;
+    s.expect.push_back(e);
+  }
+  return s;
+}
+
+std::string fnv1a64_hex(const std::string& text) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::vector<std::string> alias_names() {
+  std::vector<std::string> names;
+  for (const ExpectationAlias& a : expectation_aliases()) names.push_back(a.name);
+  return names;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& sets,
+                            std::optional<uint64_t> seed_override) {
+  json document = parse_json(text, origin);
+  std::vector<AppliedSet> applied;
+  for (const std::string& argument : sets) applied.push_back({apply_set(document, argument, origin), argument});
+  if (seed_override && document.is_object()) document["seed"] = *seed_override;
+
+  std::string stem = std::filesystem::path(origin).stem().string();
+  try {
+    validate_scenario_json(document, stem, alias_names());
+  } catch (const SchemaError& e) {
+    // A bad value that came from the command line is reported where it landed, and says which --set put it there.
+    std::string from;
+    for (const AppliedSet& set : applied) {
+      const std::string& p = set.pointer;
+      if (e.pointer == p || e.pointer.rfind(p + "/", 0) == 0) from = " (from --set " + set.argument + ")";
+    }
+    throw InputError(message(origin, shown_pointer(e.pointer), e.expected, e.found) + from);
+  }
+  Scenario scenario = build_scenario(document);
+  scenario.source_path = origin;
+  // nlohmann::json keeps keys sorted, so this text is canonical. Invalid UTF-8 can only reach here through a --set
+  // of a free-text field (name, description); replacing it beats failing after validation passed.
+  scenario.canonical_json = document.dump(-1, ' ', false, json::error_handler_t::replace);
+  scenario.hash = fnv1a64_hex(scenario.canonical_json);
+  return scenario;
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets,
+                            std::optional<uint64_t> seed_override) {
+  return load_scenario_text(read_file(path), path, sets, seed_override);
+}
+
+std::string scenario_reference_markdown() {
+  std::vector<std::pair<std::string, std::string>> aliases;
+  for (const ExpectationAlias& a : expectation_aliases()) aliases.emplace_back(a.name, a.meaning);
+  return schema_reference_markdown(aliases);
+}
+
+}  // namespace mrsim

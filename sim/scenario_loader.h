@@ -1,0 +1,33 @@
+// Loading a scenario: read the file, parse JSON, apply --set overrides and --seed, validate against the schema table
+// (sim/schema.cpp), fill defaults, and build the typed Scenario with its canonical JSON and hash.
+//
+// Every user mistake becomes one InputError whose what() is the whole one-line message:
+//   <file>: <json pointer>: expected <what>, found <what was there>
+// The loader never prints and never exits; the CLI prints the message and exits with code 2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// `sets` are the --set arguments ("PATH=VALUE"), applied in order; `seed_override` is --seed.
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets,
+                            std::optional<uint64_t> seed_override);
+// As above, for text already in memory; `origin` stands for the file name in messages and gives the default name.
+Scenario load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& sets,
+                            std::optional<uint64_t> seed_override);
+
+// The text of docs/scenarios.md, generated from the schema table.
+std::string scenario_reference_markdown();
+
+}  // namespace mrsim

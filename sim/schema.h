@@ -1,0 +1,86 @@
+// The scenario schema: one table row per tunable (JSON path, type, default, range, one line of help). Validation,
+// default filling, normalisation and the scenario reference (docs/scenarios.md) all come from this table, so they
+// cannot drift apart. The loader (sim/scenario.cpp) adds file reading, --set overrides and the typed Scenario.
+#pragma once
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mrsim {
+
+enum class FieldType {
+  Object,            // a fixed set of keys, each a row of its own
+  ObjectList,        // array of objects; rows below "<path>/*"
+  String,            // text of min to max characters
+  Enum,              // one of `choices`
+  Integer,           // whole number in [min, max]
+  Seed,              // unsigned 64-bit integer
+  Number,            // any number in range
+  Probability,       // number in [0, 1]
+  Duration,          // "35ms", "2h" -> seconds
+  Size,              // "4KiB" -> whole bytes
+  Bandwidth,         // "1Gbps" -> bytes per second
+  RegionName,        // a name defined in /regions (the /regions/*/name row defines them)
+  RegionList,        // array of defined region names, no repeats
+  RegionPair,        // [a, b]: two different defined regions
+  RegionGroups,      // array of >= 2 disjoint non-empty arrays of defined regions
+  ReplicationModes,  // object: replica region -> "sync" | "async"
+  Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"
+};
+
+enum class Presence {
+  Required,  // no default: the file must say it
+  Default,   // `default_value` (JSON text) is filled in when absent
+  Derived,   // filled in from other fields when absent; `default_value` describes the rule in words
+  Optional,  // may be absent and stays absent (a rule elsewhere decides when it is needed)
+};
+
+struct FieldSpec {
+  const char* path;  // JSON pointer pattern; "*" stands for every array index
+  FieldType type;
+  Presence presence;
+  const char* default_value;  // JSON text of the default (file form, e.g. "\"60s\""), or the rule for Derived
+  double min;                 // range in base units (s, B, B/s) or item count for lists
+  double max;
+  bool min_exclusive;   // "> min" rather than ">= min"
+  const char* choices;  // Enum: "async|sync"
+  const char* help;     // one line
+};
+
+constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+
+const std::vector<FieldSpec>& scenario_schema();
+
+// A user error inside the scenario JSON. The loader turns it into the one-line message
+// `<file>: <pointer>: expected <expected>, found <found>`.
+struct SchemaError : std::runtime_error {
+  SchemaError(std::string pointer_, std::string expected_, std::string found_);
+  std::string pointer;
+  std::string expected;
+  std::string found;
+};
+
+// Checks `scenario` against the table, in place: fills every default, derives the Derived fields, and rewrites
+// quantities in their canonical spelling (units.h format_*), so the result is the effective scenario. Throws
+// SchemaError at the first problem. `name_default` is the file stem. `metric_aliases` are the expect-block names.
+void validate_scenario_json(nlohmann::json& scenario, const std::string& name_default,
+                            const std::vector<std::string>& metric_aliases);
+
+// For --set: the table row for a concrete pointer ("/clients/0/count" -> "/clients/*/count"), or nullptr. Keys of
+// the free-form maps (expect, replication overrides) match their map's row.
+const FieldSpec* schema_row_for(const std::string& pattern);
+
+// "one of the keys kind, policy, ttl, ... (did you mean "ttl"?)" for an unknown `key` in the object at `pattern`.
+std::string known_keys_expectation(const std::string& pattern, const std::string& key);
+
+// A short description of a JSON value for "found ...": "\"35\"", "35", "an object", "nothing".
+std::string describe_json(const nlohmann::json& value);
+
+// docs/scenarios.md, generated from the table; `metric_aliases` are (name, meaning) pairs of the expect block.
+std::string schema_reference_markdown(const std::vector<std::pair<std::string, std::string>>& metric_aliases);
+
+}  // namespace mrsim
