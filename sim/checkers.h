@@ -1,0 +1,211 @@
+// Checkers: every metric of a run, computed from its recorded History and nothing else (the god's-eye view).
+// docs/metrics.md is the single definition of each number; this file follows it. Each checker is one function that
+// returns a typed result; compute_metrics runs them all. Results carry names (regions, nodes, links) rather than
+// indices so that the report needs no History. Optional values are "undefined" (no data, or not recovered) and are
+// written as JSON null.
+//
+// Cost: every checker is O(n log n) in the number of records (sorting, binary search, prefix maxima); the bench
+// history (3.6 million ops) takes a few seconds in total.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/history.h"
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+// Nearest-rank percentile: with the n values sorted ascending, the value at 1-based rank ceil(percent / 100 * n),
+// clamped to [1, n]. `sorted` must be sorted and non-empty; percent in (0, 100].
+double percentile_nearest_rank(const std::vector<double>& sorted, double percent);
+
+// Summary of a sample of durations (seconds). Every field but count is undefined when count == 0.
+struct Distribution {
+  uint64_t count = 0;
+  std::optional<double> mean, p50, p95, p99, max;
+};
+// Summarises `values` (reordered in place; the mean is summed in the given order so it does not depend on how the
+// standard library partitions).
+Distribution summarize(std::vector<double>& values);
+
+// Where each write id stands in the surviving lineage, which key it wrote, and whether a client saw it
+// acknowledged. Built once per history and shared by the checkers that compare versions.
+class LineageIndex {
+ public:
+  static constexpr int64_t kAbsent = -2;  // write id not in the final lineage
+  static constexpr int64_t kInitial = -1;  // version 0: older than every lineage entry
+
+  explicit LineageIndex(const History& history);
+
+  // Position of `write_id` in History::final_lineage (its version order), kInitial for version 0, else kAbsent.
+  int64_t position(uint32_t write_id) const;
+  bool in_lineage(uint32_t write_id) const { return position(write_id) != kAbsent; }
+  // Number of lineage entries of `key` whose position lies in (after, up_to].
+  uint64_t versions_between(uint32_t key, int64_t after, int64_t up_to) const;
+
+ private:
+  std::vector<uint32_t> sorted_ids_;        // every write id in the lineage, sorted
+  std::vector<int64_t> sorted_positions_;   // ... and its lineage position
+  // Write ids are allocated densely, so a direct table (indexed by id) is small and spares the checkers millions of
+  // binary searches; it is left empty when the ids are too sparse for that to pay.
+  std::vector<int64_t> dense_positions_;
+  struct KeyPosition {
+    uint32_t key;
+    int64_t position;
+    bool operator<(const KeyPosition& o) const { return key != o.key ? key < o.key : position < o.position; }
+  };
+  std::vector<KeyPosition> by_key_;  // lineage entries grouped by key, in version order
+};
+
+struct StaleReadStats {
+  uint64_t successful_reads = 0;
+  uint64_t stale_reads = 0;
+  std::optional<double> stale_read_rate;  // undefined without successful reads
+  std::optional<double> depth_mean;       // over stale reads
+  uint64_t depth_max = 0;
+  Distribution age_s;                     // over stale reads
+};
+StaleReadStats check_stale_reads(const History& history, const LineageIndex& lineage);
+StaleReadStats check_stale_reads(const History& history);
+
+struct SessionStats {
+  uint64_t read_your_writes_violations = 0;
+  uint64_t monotonic_read_violations = 0;
+  uint64_t clients_with_read_your_writes_violations = 0;
+  uint64_t clients_with_monotonic_read_violations = 0;
+};
+SessionStats check_sessions(const History& history, const LineageIndex& lineage);
+SessionStats check_sessions(const History& history);
+
+struct WriteSafetyStats {
+  uint64_t acknowledged_writes = 0;
+  uint64_t lost_writes = 0;                     // acknowledged, absent from the final lineage
+  uint64_t reads_of_lost_writes = 0;            // successful reads returning a version absent from the lineage
+  uint64_t overwritten_concurrent_writes = 0;   // discarded by conflict resolution; 0 for single-primary
+  std::vector<double> lost_write_ack_s;         // ack time of each lost write, ascending
+};
+WriteSafetyStats check_write_safety(const History& history, const LineageIndex& lineage);
+WriteSafetyStats check_write_safety(const History& history);
+
+struct ClientRecovery {
+  uint64_t impacted_clients = 0;  // clients with a failed op invoked in [fault start, next fault start or run end)
+  uint64_t not_recovered = 0;     // ... that never succeeded after their last failure there
+  // Over impacted clients, not-recovered ones counting as +infinity: a percentile that lands on one is undefined.
+  // All 0 when no client was impacted.
+  std::optional<double> p50_s, p99_s, max_s;
+};
+
+struct FaultMetrics {
+  uint32_t index = 0;  // in the scenario's fault list
+  std::string kind, description;
+  double start_s = 0;
+  std::optional<double> end_s;  // undefined: still active at run end
+  // RTO
+  std::optional<double> rto_s;  // undefined when not recovered within the run
+  bool recovered = false;
+  std::optional<double> detection_s, decision_s, promotion_s, routing_s;  // relative to start_s
+  ClientRecovery client_recovery;
+  // RPO
+  uint64_t lost_writes = 0;          // lost writes acknowledged before the fault started
+  double data_loss_window_s = 0;     // start - ack time of the oldest of them; 0 if none
+  uint64_t lost_writes_after_fault = 0;  // lost writes acknowledged while the fault was active
+};
+
+struct FaultStats {
+  std::vector<FaultMetrics> faults;  // by fault index
+  uint64_t lost_writes_unattributed = 0;  // lost writes acknowledged after every fault had ended
+};
+FaultStats check_faults(const History& history, const MetricsConfig& config, const std::vector<double>& lost_write_ack_s);
+FaultStats check_faults(const History& history, const MetricsConfig& config);
+
+struct SplitBrainSide {
+  std::string node;
+  uint64_t writes_accepted = 0;        // commits on this node inside the incident
+  uint64_t writes_lost = 0;            // ... acknowledged to a client and absent from the lineage
+  uint64_t writes_not_in_lineage = 0;  // ... absent from the lineage, acknowledged or not
+};
+
+struct SplitBrainIncident {
+  double start_s = 0, end_s = 0;
+  bool ended = true;  // false: still two primaries at run end (end_s is the run end)
+  std::vector<SplitBrainSide> sides;  // every node that was primary in the interval or committed in it, by node index
+};
+
+struct SplitBrainStats {
+  uint64_t incidents = 0;
+  double total_duration_s = 0;
+  uint64_t near_misses = 0;  // overlapping primaries with fewer than two writing sides
+  std::vector<SplitBrainIncident> list;
+};
+SplitBrainStats check_split_brain(const History& history, const LineageIndex& lineage);
+SplitBrainStats check_split_brain(const History& history);
+
+struct AvailabilityCell {
+  uint64_t attempted = 0, ok = 0;
+  std::optional<double> ratio() const {
+    if (attempted == 0) return std::nullopt;
+    return static_cast<double>(ok) / static_cast<double>(attempted);
+  }
+};
+
+struct RegionAvailability {
+  std::string region;
+  AvailabilityCell all, read, write;
+};
+
+struct AvailabilityStats {
+  AvailabilityCell all, read, write;
+  std::vector<RegionAvailability> by_region;  // client regions with at least one op, by region index
+};
+AvailabilityStats check_availability(const History& history);
+
+struct RegionLatency {
+  std::string region;
+  Distribution read, write;
+};
+
+struct LatencyStats {
+  Distribution read, write;  // complete_s - invoke_s of successful ops
+  std::vector<RegionLatency> by_region;
+};
+LatencyStats check_latency(const History& history);
+
+struct ReplicaLag {
+  std::string node;
+  Distribution lag_s;
+};
+std::vector<ReplicaLag> check_replication_lag(const History& history);  // nodes that appear in LagSample
+
+struct LinkTrafficCost {
+  std::string link;
+  uint64_t bytes = 0;
+  double cost_per_gb = 0;
+  double cost = 0;  // bytes / 1e9 * cost_per_gb
+};
+
+struct TrafficStats {
+  std::vector<LinkTrafficCost> links;  // every link of the history, by link index
+  uint64_t total_bytes = 0;
+  double total_cost = 0;
+};
+TrafficStats check_traffic(const History& history);
+
+struct RunMetrics {
+  double duration_s = 0;
+  std::vector<FaultMetrics> faults;
+  uint64_t lost_writes_unattributed = 0;
+  StaleReadStats stale_reads;
+  SessionStats sessions;
+  WriteSafetyStats writes;
+  SplitBrainStats split_brain;
+  AvailabilityStats availability;
+  LatencyStats latency;
+  std::vector<ReplicaLag> replication_lag;
+  TrafficStats traffic;
+};
+RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
+
+}  // namespace mrsim

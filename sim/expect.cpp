@@ -1,0 +1,164 @@
+// Expectation aliases and their evaluation against a finished report (see expect.h). Each alias is resolved from
+// the report JSON alone, so `mrsim check` and a re-evaluation of a saved report always agree.
+#include "sim/expect.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace mrsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Value = std::optional<double>;
+
+Value number_at(const Json& report, const std::string& pointer) {
+  try {
+    Json::json_pointer ptr(pointer);
+    if (!report.contains(ptr)) return std::nullopt;
+    const Json& v = report.at(ptr);
+    if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
+    if (v.is_number()) return v.get<double>();
+  } catch (const Json::exception&) {
+    // A malformed pointer, or one that indexes an array with a non-number: the metric is simply not there.
+  }
+  return std::nullopt;
+}
+
+const Json& faults_of(const Json& report) {
+  static const Json empty = Json::array();
+  auto it = report.find("faults");
+  return it != report.end() && it->is_array() ? *it : empty;
+}
+
+// Maximum of `pointer` over faults. A fault without a value makes the whole alias undefined when
+// `missing_is_undefined` (an unrecovered fault has no RTO, so "the worst RTO" is not a number either).
+Value max_over_faults(const Json& report, const std::string& pointer, bool missing_is_undefined, Value if_no_faults) {
+  const Json& faults = faults_of(report);
+  if (faults.empty()) return if_no_faults;
+  Value result;
+  for (const Json& fault : faults) {
+    Value v = number_at(fault, pointer);
+    if (!v) {
+      if (missing_is_undefined) return std::nullopt;
+      continue;
+    }
+    result = result ? std::max(*result, *v) : *v;
+  }
+  return result;
+}
+
+Value sum_over_faults(const Json& report, const std::string& pointer) {
+  double sum = 0;
+  for (const Json& fault : faults_of(report)) sum += number_at(fault, pointer).value_or(0.0);
+  return sum;
+}
+
+Value max_replication_lag(const Json& report) {
+  auto it = report.find("replication_lag");
+  if (it == report.end() || !it->is_object()) return std::nullopt;
+  Value result;
+  for (auto node = it->begin(); node != it->end(); ++node) {
+    Value v = number_at(node.value(), "/max_s");
+    if (v) result = result ? std::max(*result, *v) : *v;
+  }
+  return result;
+}
+
+struct AliasRule {
+  ExpectationAlias alias;
+  Value (*resolve)(const Json& report);
+};
+
+// The single table of aliases: name, meaning (for docs and messages), and how to read it from the report.
+const std::vector<AliasRule>& alias_rules() {
+  static const std::vector<AliasRule> rules = {
+      {{"rto_s", "worst RTO over faults, s; undefined if a fault did not recover or there are no faults"},
+       [](const Json& r) { return max_over_faults(r, "/rto/rto_s", true, std::nullopt); }},
+      {{"rpo_s", "worst data-loss window over faults, s (0 without faults)"},
+       [](const Json& r) { return max_over_faults(r, "/rpo/data_loss_window_s", false, 0.0); }},
+      {{"lost_writes", "acknowledged writes absent from the final lineage (whole run)"},
+       [](const Json& r) { return number_at(r, "/lost_writes"); }},
+      {{"lost_writes_after_fault", "lost writes acknowledged while a fault was active, summed over faults"},
+       [](const Json& r) { return sum_over_faults(r, "/rpo/lost_writes_after_fault"); }},
+      {{"split_brain_incidents", "intervals with two or more primaries that each accepted a write"},
+       [](const Json& r) { return number_at(r, "/split_brain/incidents"); }},
+      {{"stale_read_rate", "stale reads / successful reads"},
+       [](const Json& r) { return number_at(r, "/stale_reads/stale_read_rate"); }},
+      {{"reads_of_lost_writes", "successful reads that returned a version absent from the final lineage"},
+       [](const Json& r) { return number_at(r, "/reads_of_lost_writes"); }},
+      {{"availability", "successful / attempted client operations, all kinds and regions"},
+       [](const Json& r) { return number_at(r, "/availability/overall/ratio"); }},
+      {{"read_availability", "successful / attempted reads, all regions"},
+       [](const Json& r) { return number_at(r, "/availability/read/ratio"); }},
+      {{"write_availability", "successful / attempted writes, all regions"},
+       [](const Json& r) { return number_at(r, "/availability/write/ratio"); }},
+      {{"client_recovery_p99_s", "worst p99 over faults of per-client recovery time, s; undefined without faults"},
+       [](const Json& r) { return max_over_faults(r, "/rto/client_recovery/p99_s", true, std::nullopt); }},
+      {{"read_latency_p50_s", "median latency of successful reads, all regions, s"},
+       [](const Json& r) { return number_at(r, "/latency/read/p50_s"); }},
+      {{"read_latency_p99_s", "p99 latency of successful reads, all regions, s"},
+       [](const Json& r) { return number_at(r, "/latency/read/p99_s"); }},
+      {{"write_latency_p50_s", "median latency of successful writes, all regions, s"},
+       [](const Json& r) { return number_at(r, "/latency/write/p50_s"); }},
+      {{"write_latency_p99_s", "p99 latency of successful writes, all regions, s"},
+       [](const Json& r) { return number_at(r, "/latency/write/p99_s"); }},
+      {{"read_your_writes_violations", "reads older than the same client's last acknowledged write of the key"},
+       [](const Json& r) { return number_at(r, "/sessions/read_your_writes_violations"); }},
+      {{"monotonic_read_violations", "reads older than a version the same client already read"},
+       [](const Json& r) { return number_at(r, "/sessions/monotonic_read_violations"); }},
+      {{"replication_lag_max_s", "largest sampled replication lag over replicas, s; undefined without replicas"},
+       [](const Json& r) { return max_replication_lag(r); }},
+  };
+  return rules;
+}
+
+Value resolve(const std::string& metric, const Json& report) {
+  if (!metric.empty() && metric.front() == '/') return number_at(report, metric);
+  for (const AliasRule& rule : alias_rules()) {
+    if (metric == rule.alias.name) return rule.resolve(report);
+  }
+  return std::nullopt;
+}
+
+bool compare(double actual, const std::string& op, double expected) {
+  // Reports round times to microseconds; a nano-scale tolerance lets "== 312" match 312.000000 written as a double.
+  constexpr double kEqualSlack = 1e-9;
+  bool equal = std::fabs(actual - expected) <= kEqualSlack * std::max(1.0, std::fabs(expected));
+  if (op == "<") return actual < expected;
+  if (op == "<=") return actual <= expected;
+  if (op == "==") return equal;
+  if (op == "!=") return !equal;
+  if (op == ">=") return actual >= expected;
+  if (op == ">") return actual > expected;
+  return false;  // the loader rejects other operators; never hold on one
+}
+
+}  // namespace
+
+const std::vector<ExpectationAlias>& expectation_aliases() {
+  static const std::vector<ExpectationAlias> aliases = [] {
+    std::vector<ExpectationAlias> list;
+    for (const AliasRule& rule : alias_rules()) list.push_back(rule.alias);
+    return list;
+  }();
+  return aliases;
+}
+
+std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const Json& report) {
+  std::vector<ExpectationResult> results;
+  for (const Expectation& e : scenario.expect) {
+    ExpectationResult result;
+    result.expectation = e;
+    Value actual = resolve(e.metric, report);
+    result.found = actual.has_value() && std::isfinite(*actual);
+    if (result.found) {
+      result.actual = *actual;
+      result.held = compare(*actual, e.op, e.value);
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+}  // namespace mrsim
