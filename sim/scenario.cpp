@@ -311,6 +311,7 @@ Scenario build_scenario(const json& j) {
     std::string mode = overrides.contains(region) ? overrides.at(region).get<std::string>() : text(repl, "mode");
     s.database.replicas.push_back({region, mode_of(mode)});
   }
+  s.database.mode = mode_of(text(repl, "mode"));
   s.database.apply_delay_s = seconds(repl, "apply_delay");
   s.database.reconnect_delay_s = seconds(repl, "reconnect_delay");
   s.database.read_service_s = seconds(db, "read_service_time");

@@ -179,6 +179,11 @@ History simulate(const Scenario& s) {
   h.links = platform.wan_names;
   for (const auto& l : s.links) h.link_cost_per_gb.push_back(l.cost_per_gb);
 
+  // Growing a vector of millions of records doubles its memory while copying: size it for the offered load.
+  double offered = 0;
+  for (const auto& g : s.clients) offered += g.rate_per_s * s.duration_s;
+  h.ops.reserve(size_t(offered * 1.01 + 1024));
+
   // One database node per region that holds data, in region order.
   std::vector<Database::NodeSpec> specs;
   int primary = -1;

@@ -1,1 +1,26 @@
-# CLI-level tests: filled in below.
+# CLI-level tests: they run the mrsim binary, one simulation per process, as users do.
+
+# Tier 2: every scenario file meets its "expect" block.
+file(GLOB MRSIM_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.json)
+foreach(scenario ${MRSIM_SCENARIOS})
+  get_filename_component(name ${scenario} NAME_WE)
+  add_test(NAME "scenario: ${name} meets its expectations" COMMAND mrsim check ${scenario})
+  set_tests_properties("scenario: ${name} meets its expectations" PROPERTIES LABELS scenario)
+endforeach()
+add_test(NAME "cli: every shipped scenario validates" COMMAND mrsim validate ${MRSIM_SCENARIOS})
+
+# Tier 3: same scenario and seed, same bytes; another seed, another history.
+add_test(NAME "determinism: same seed gives identical report, trace and history bytes"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/active-passive-dns.json
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism -P ${CMAKE_CURRENT_SOURCE_DIR}/determinism.cmake)
+set_tests_properties("determinism: same seed gives identical report, trace and history bytes" PROPERTIES LABELS determinism)
+
+# Bad input through the CLI: exit code 2, one clear message, no output file left behind.
+add_test(NAME "cli: bad input exits 2 with a clear message and writes nothing"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/bad_input -P ${CMAKE_CURRENT_SOURCE_DIR}/bad_input.cmake)
+
+# --help says what the README says: every subcommand is documented in both.
+add_test(NAME "cli: --help and README list the same commands"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/help_matches_readme.cmake)

@@ -454,6 +454,7 @@ TEST_CASE("--set overrides dotted paths and JSON pointers before validation", "[
   CHECK(s.clients[0].count == 5);
   CHECK(s.clients[0].read_fraction == 0.5);
   CHECK(s.database.replicas[0].mode == ReplicationMode::Async);  // the override beats the mode
+  CHECK(s.database.mode == ReplicationMode::Sync);                 // ... and the primary keeps the mode
   CHECK(s.metrics.window_s == 30);
   CHECK(s.metrics.stable_s == 60);  // replacing an object leaves its other fields to their defaults
   CHECK(s.faults[0].region == "us-west-2");
