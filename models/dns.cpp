@@ -45,7 +45,7 @@ int AuthoritativeDns::answer(int record, double t) const {
 int AuthoritativeDns::latest_requested(int record) const { return records_[record].back().region; }
 
 ResolverPool::ResolverPool(const RoutingConfig& config, const RegionConfig& region, const AuthoritativeDns& authority,
-                           RandomStream& stream)
+                           int records, RandomStream& stream)
     : config_(config), clock_(region.clock_offset_s, region.clock_drift_ppm), authority_(authority) {
   const uint32_t n = config_.resolvers_per_region;
   // Exactly round(fraction * n) resolvers stretch TTLs, chosen by a seeded shuffle: the fraction the scenario
@@ -56,17 +56,24 @@ ResolverPool::ResolverPool(const RoutingConfig& config, const RegionConfig& regi
   for (uint32_t i = n; i > 1; --i) std::swap(order[i - 1], order[stream.uniform_index(i)]);
   stretches_.assign(n, false);
   for (uint32_t i = 0; i < stale; ++i) stretches_[order[i]] = true;
-  caches_.assign(n, {});
+  // The run starts in steady state: every resolver already holds every record, fetched at some time in the TTL
+  // before the start, so expiries are spread uniformly over a TTL rather than all falling on multiples of it.
+  caches_.assign(n, std::vector<Entry>(size_t(records)));
+  const double local_start = clock_.local_time(0.0);
+  for (auto& cache : caches_)
+    for (int r = 0; r < records; ++r) {
+      if (!authority_.defined(r)) continue;  // a region nobody reads from has no read record
+      cache[r].region = authority_.answer(r, 0.0);
+      cache[r].expires_local = local_start + (1.0 - stream.uniform01()) * config_.ttl_s;
+    }
 }
 
 int ResolverPool::resolve(uint32_t client, int record, double t) {
   const uint32_t resolver = client % config_.resolvers_per_region;
-  auto& cache = caches_[resolver];
-  if (cache.size() <= size_t(record)) cache.resize(record + 1);
-  Entry& e = cache[record];
+  Entry& e = caches_[resolver][record];
   const double local = clock_.local_time(t);
   const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
-  if (e.region < 0 || local >= e.expires_local + keep) {
+  if (local >= e.expires_local + keep) {
     e.region = authority_.answer(record, t);
     e.expires_local = local + config_.ttl_s;
   }

@@ -8,6 +8,7 @@
 // resolvers keeps serving an expired answer for `stale_extra_s` more (TTL stretching and serve-stale behaviour of
 // real resolvers, RFC 8767; measured by Moura et al., "Cache me if you can", IMC 2019). Each logical client uses one
 // resolver of its region, chosen by client index, so a stale resolver keeps all of its clients on the old answer.
+// The run starts in steady state: each resolver's cached answers expire at a random phase within their TTL.
 // Leaves out: the query round trip to the authoritative servers (resolution is instant), client-side caches
 // (browsers, JVM), negative caching, and DNS outages (capability 4).
 #pragma once
@@ -39,6 +40,7 @@ class AuthoritativeDns {
   double change(int record, int region, double t);
   int answer(int record, double t) const;          // what the authoritative servers say at t
   int latest_requested(int record) const;          // the last answer asked for, served or not yet
+  bool defined(int record) const { return !records_[record].empty(); }
   double ttl_s() const { return config_.ttl_s; }
 
  std::string record_name(int record) const;
@@ -57,7 +59,8 @@ class AuthoritativeDns {
 // The resolvers of one client region.
 class ResolverPool {
  public:
-  ResolverPool(const RoutingConfig& config, const RegionConfig& region, const AuthoritativeDns& authority,
+  // `records`: how many records exist (ids 0 .. records-1); all must be defined before the pool is made.
+  ResolverPool(const RoutingConfig& config, const RegionConfig& region, const AuthoritativeDns& authority, int records,
                RandomStream& stream);
 
   int resolve(uint32_t client, int record, double t);  // region the client will contact
@@ -66,7 +69,7 @@ class ResolverPool {
  private:
   struct Entry {
     int region = -1;
-    double expires_local = -std::numeric_limits<double>::infinity();
+    double expires_local = 0;
   };
   RoutingConfig config_;
   LocalClock clock_;

@@ -17,19 +17,20 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Rounded so that reports are readable and a last-bit difference in an intermediate sum cannot change the bytes of
-// a report; "+ 0.0" turns -0 into 0.
-double round_to(double x, double unit) { return std::round(x / unit) * unit + 0.0; }
+// a report; "+ 0.0" turns -0 into 0. Dividing by the inverse (not multiplying by the unit) gives the double nearest
+// to the decimal, so it prints as 0.003001 and not 0.0030009999999999998.
+double round_to(double x, double per_unit) { return std::round(x * per_unit) / per_unit + 0.0; }
 
 Json seconds(double x) {
   if (!std::isfinite(x)) return Json();
-  return round_to(x, 1e-6);
+  return round_to(x, 1e6);
 }
 Json seconds(const std::optional<double>& x) { return x ? seconds(*x) : Json(); }
 Json ratio(const std::optional<double>& x) {
   if (!x || !std::isfinite(*x)) return Json();
   return *x;
 }
-Json usd(double x) { return round_to(x, 1e-9); }
+Json usd(double x) { return round_to(x, 1e9); }
 
 Json availability_json(const AvailabilityCell& cell) {
   Json j;

@@ -209,11 +209,12 @@ History simulate(const Scenario& s) {
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());
   client_regions.erase(std::unique(client_regions.begin(), client_regions.end()), client_regions.end());
+  for (int r : client_regions) dns.define(AuthoritativeDns::read_record(r), db.node_in_region(r) >= 0 ? r : db.region(primary));
   std::vector<std::unique_ptr<ResolverPool>> resolvers(s.regions.size());
   for (int r : client_regions) {
-    dns.define(AuthoritativeDns::read_record(r), db.node_in_region(r) >= 0 ? r : db.region(primary));
     RandomStream stream(s.seed, "resolvers/" + s.regions[r].name);
-    resolvers[r] = std::make_unique<ResolverPool>(s.routing, s.regions[r], dns, stream);
+    resolvers[r] = std::make_unique<ResolverPool>(s.routing, s.regions[r], dns,
+                                                  AuthoritativeDns::kReadRecordBase + int(s.regions.size()), stream);
   }
 
   // Clients.

@@ -24,3 +24,7 @@ add_test(NAME "cli: bad input exits 2 with a clear message and writes nothing"
 add_test(NAME "cli: --help and README list the same commands"
          COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/help_matches_readme.cmake)
+
+# catch_discover_tests mangles names with ';', '[' or ']' and such tests silently do not run: forbid them.
+add_test(NAME "tests: every Catch2 test name survives discovery by CTest"
+         COMMAND ${CMAKE_COMMAND} -DTESTS=$<TARGET_FILE:mrsim_tests> -P ${CMAKE_CURRENT_SOURCE_DIR}/test_names.cmake)

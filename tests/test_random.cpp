@@ -93,7 +93,7 @@ TEST_CASE("a stream's draws do not depend on which streams were created or drawn
   CHECK(clients_a == clients_b);
 }
 
-TEST_CASE("uniform01 stays in [0, 1) and has mean 1/2 and variance 1/12", "[unit]") {
+TEST_CASE("uniform01 stays at or above 0 and below 1 and has mean 1/2 and variance 1/12", "[unit]") {
   RandomStream stream(1, "test/uniform01");
   const int draws = 1000000;
   double sum = 0, sum_sq = 0, lowest = 1, highest = 0;
@@ -153,7 +153,7 @@ TEST_CASE("bernoulli(p) is true at rate p and consumes one draw whatever p is", 
   }
 }
 
-TEST_CASE("uniform_index(n) covers [0, n) evenly without modulo bias", "[unit]") {
+TEST_CASE("uniform_index(n) covers 0 to n-1 evenly without modulo bias", "[unit]") {
   SECTION("frequencies over 7 buckets pass a chi-square test") {
     RandomStream stream(1, "test/uniform_index");
     const int draws = 700000;

@@ -1,0 +1,218 @@
+// Known answers (testing tier 4): small scenarios whose results have a closed form, simulated and compared with
+// that form within a stated tolerance. Each simulation runs in a forked child, because SimGrid allows one engine
+// per process; the child sends back what the test needs as JSON.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/checkers.h"
+#include "sim/report.h"
+#include "sim/scenario_loader.h"
+#include "sim/world.h"
+
+using namespace mrsim;
+using nlohmann::json;
+
+namespace {
+
+// Three regions in a line of links, the primary in "east", its replicas in "west" and "eu", the checker in "west",
+// light load, one 10-minute outage of "east" at 5 minutes. Tests change it with --set.
+const char* const kBase = R"({
+  "name": "known-answer",
+  "duration": "30m",
+  "regions": [{"name": "east"}, {"name": "west"}, {"name": "eu"}],
+  "links": [{"between": ["east", "west"], "latency": "35ms", "bandwidth": "1Gbps"},
+            {"between": ["east", "eu"], "latency": "40ms", "bandwidth": "1Gbps"},
+            {"between": ["west", "eu"], "latency": "70ms", "bandwidth": "1Gbps"}],
+  "database": {"primary": "east", "replicas": ["west", "eu"]},
+  "routing": {"ttl": "60s", "update_delay": "10s", "resolvers_per_region": 50},
+  "health_check": {"from": "west", "interval": "10s", "timeout": "5s", "failure_threshold": 3},
+  "failover": {"promotion_time": "5s"},
+  "clients": [{"region": "east", "count": 20, "rate_per_s": 100},
+              {"region": "west", "count": 20, "rate_per_s": 100},
+              {"region": "eu", "count": 20, "rate_per_s": 100}],
+  "faults": [{"at": "5m", "kind": "region_outage", "region": "east", "duration": "10m"}]
+})";
+
+using Extract = std::function<json(const Scenario&, const History&)>;
+
+// Simulates kBase with `sets` in a child process; returns {"report": ..., "extra": extract(...)} or fails the test.
+json simulate_in_child(const std::vector<std::string>& sets, const Extract& extract = {}) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    json out;
+    try {
+      const Scenario s = load_scenario_text(kBase, "<known-answer>", sets, std::nullopt);
+      const History h = simulate(s);
+      RunInfo info;
+      info.seed = s.seed;
+      out["report"] = report_json(info, compute_metrics(h, s.metrics));
+      if (extract) out["extra"] = extract(s, h);
+    } catch (const std::exception& e) {
+      out = {{"error", e.what()}};
+    }
+    const std::string text = out.dump();
+    size_t sent = 0;
+    while (sent < text.size()) {
+      const ssize_t n = ::write(fds[1], text.data() + sent, text.size() - sent);
+      if (n <= 0) break;
+      sent += size_t(n);
+    }
+    ::_exit(sent == text.size() ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  json out = json::parse(text);
+  INFO(out.value("error", std::string()));
+  REQUIRE_FALSE(out.contains("error"));
+  return out;
+}
+
+double number(const json& j, const char* pointer) {
+  const json& v = j.at(json::json_pointer(pointer));
+  REQUIRE(v.is_number());
+  return v.get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("failure detection takes between (threshold - 1) and threshold probe intervals, plus one timeout",
+          "[scenario][known-answer]") {
+  const auto [interval, threshold] = GENERATE(table<double, int>({{10, 3}, {5, 2}, {30, 2}, {2, 5}}));
+  const double timeout = std::min(5.0, interval / 2);
+  const json out = simulate_in_child({"health_check.interval=" + std::to_string(interval) + "s",
+                                      "health_check.timeout=" + std::to_string(timeout) + "s",
+                                      "health_check.failure_threshold=" + std::to_string(threshold)});
+  const json& fault = out["report"]["faults"][0];
+  const double detection = number(fault, "/rto/detection_s");
+  INFO("interval " << interval << " s, threshold " << threshold << ", timeout " << timeout << " s");
+  // The first failing probe starts somewhere in the first interval after the outage; `threshold` probes later the
+  // last one times out.
+  CHECK(detection >= (threshold - 1) * interval + timeout - 1e-6);
+  CHECK(detection <= threshold * interval + timeout + 1e-6);
+  // The controller decides at once. Before promoting it asks each healthy replica for its position — west
+  // (same region: one LAN hop each way, 1 ms) and eu (0.5 + 70 + 0.5 ms each way, 142 ms) — then sends the promote
+  // command (0.5 ms) and the node takes promotion_time (5 s). The DNS change is served update_delay (10 s) later.
+  CHECK(number(fault, "/rto/decision_s") == Approx(detection).margin(1e-6));
+  const double promotion = number(fault, "/rto/promotion_s");
+  CHECK(promotion == Approx(detection + 0.001 + 0.142 + 0.0005 + 5.0).margin(0.001));
+  CHECK(number(fault, "/rto/routing_s") == Approx(promotion + 10.0).margin(0.001));
+}
+
+TEST_CASE("clients recover one resolver TTL after the DNS change, and TTL-stretching resolvers add their extra time",
+          "[scenario][known-answer]") {
+  const double ttl = GENERATE(30.0, 60.0, 300.0);
+  SECTION("every resolver honours the TTL") {
+    const json out = simulate_in_child({"routing.ttl=" + std::to_string(ttl) + "s"});
+    const json& fault = out["report"]["faults"][0];
+    const double routing = number(fault, "/rto/routing_s");
+    INFO("TTL " << ttl << " s, DNS change served at +" << routing << " s");
+    // A resolver refreshes at a time spread uniformly over its TTL: recovery is routing + U(0, TTL), plus at most a
+    // few seconds until the client's next operation (5 ops/s each) and its retry.
+    CHECK(number(fault, "/rto/client_recovery/max_s") <= routing + ttl + 3.0);
+    CHECK(number(fault, "/rto/client_recovery/p50_s") == Approx(routing + ttl / 2).margin(ttl / 4 + 2.0));
+    CHECK(number(fault, "/rto/client_recovery/not_recovered") == 0);
+  }
+  SECTION("half the resolvers serve an expired answer 100 s longer") {
+    const json out = simulate_in_child({"routing.ttl=" + std::to_string(ttl) + "s", "routing.stale_fraction=0.5",
+                                        "routing.stale_extra=100s"});
+    const json& fault = out["report"]["faults"][0];
+    const double routing = number(fault, "/rto/routing_s");
+    const double max = number(fault, "/rto/client_recovery/max_s");
+    INFO("TTL " << ttl << " s, DNS change served at +" << routing << " s, slowest client " << max << " s");
+    CHECK(max <= routing + ttl + 100.0 + 3.0);
+    // About 10 stale resolvers each keep their clients back by U(0, TTL + 100 s): the slowest is well past what a
+    // resolver honouring the TTL could cause (the chance that all ten fall within one TTL is below 1e-5).
+    CHECK(max > routing + ttl + 3.0);
+  }
+}
+
+TEST_CASE("a synchronous write is acknowledged after the round trip to the farthest sync replica",
+          "[scenario][known-answer]") {
+  // No fault; only the primary region's clients, writing. LAN one-way 0.5 ms, east-west 35 ms, east-eu 40 ms.
+  const std::vector<std::string> common = {"faults=[]", "clients=[{\"region\": \"east\", \"rate_per_s\": 20, \"read_fraction\": 0}]"};
+  const double lan = 0.0005, apply = 0.001, service = 0.002;
+  SECTION("sync: client -> primary, ship to eu and back, reply") {
+    auto sets = common;
+    sets.push_back("database.replication.mode=sync");
+    const json out = simulate_in_child(sets);
+    // Request 2 LAN hops; the entry travels db -> lan -> 40 ms -> lan -> db, is replayed, acknowledged back over the
+    // same route; reply 2 LAN hops. Serialization of a few hundred bytes at 1 Gbps is microseconds.
+    const double expected = 4 * lan + 2 * (2 * lan + 0.040) + apply;
+    CHECK(number(out["report"], "/latency/write/p50_s") == Approx(expected).margin(0.0002));
+  }
+  SECTION("async: client -> primary -> reply, the replicas are not waited for") {
+    const json out = simulate_in_child(common);
+    CHECK(number(out["report"], "/latency/write/p50_s") == Approx(4 * lan + service).margin(0.0002));
+    CHECK(number(out["report"], "/lost_writes") == 0);
+  }
+}
+
+TEST_CASE("mean async replication lag matches the closed form for Poisson writes over a fixed delay",
+          "[scenario][known-answer]") {
+  // Lag at a time t is t minus the commit time of the oldest write not yet replayed. With Poisson writes of rate
+  // lambda and a fixed delay d, that write is the first arrival in (t - d, t], so
+  // E[lag] = integral_0^d (d - x) lambda e^(-lambda x) dx = d - (1 - e^(-lambda d)) / lambda.
+  const double lambda = GENERATE(5.0, 50.0);
+  const json out = simulate_in_child(
+      {"faults=[]", "duration=2h",
+       "clients=[{\"region\": \"east\", \"rate_per_s\": " + std::to_string(lambda) + ", \"read_fraction\": 0}]"},
+      [](const Scenario&, const History& h) {
+        json lag = json::object();
+        for (size_t n = 0; n < h.nodes.size(); ++n) {
+          double sum = 0;
+          int count = 0;
+          for (const auto& s : h.lag)
+            if (s.node == int(n)) sum += s.lag_s, ++count;
+          if (count) lag[h.nodes[n]] = sum / count;
+        }
+        return lag;
+      });
+  const double lan = 0.0005, apply = 0.001, entry_tx = 256 / 1.25e8;
+  for (const auto& [replica, link] : {std::pair<const char*, double>{"db-west", 0.035}, {"db-eu", 0.040}}) {
+    const double d = 2 * lan + link + apply + entry_tx;
+    const double expected = d - (1 - std::exp(-lambda * d)) / lambda;
+    const double measured = out["extra"].at(replica).get<double>();
+    INFO(replica << ": lambda " << lambda << "/s, d " << d << " s: expected mean lag " << expected << " s, measured "
+                 << measured << " s");
+    CHECK(measured == Approx(expected).epsilon(0.10));
+  }
+}
+
+TEST_CASE("after a region outage the old primary comes back as a replica of the new one, never as a second primary",
+          "[scenario][known-answer]") {
+  const json out = simulate_in_child({}, [](const Scenario&, const History& h) {
+    json roles = json::array();
+    for (const auto& r : h.roles)
+      if (h.nodes[r.node] == "db-east") roles.push_back({{"t", r.t}, {"role", to_string(r.role)}, {"term", r.term}});
+    return roles;
+  });
+  const json& roles = out["extra"];
+  // primary at 0, down at 5 min, recovering at 15 min, then a replica of term 2 — and nothing after.
+  REQUIRE(roles.size() == 4);
+  CHECK(roles[0]["role"] == "primary");
+  CHECK(roles[1]["role"] == "down");
+  CHECK(roles[1]["t"].get<double>() == 300.0);
+  CHECK(roles[2]["role"] == "recovering");
+  CHECK(roles[2]["t"].get<double>() == 900.0);
+  CHECK(roles[3]["role"] == "replica");
+  CHECK(roles[3]["term"] == 2);
+  CHECK(number(out["report"], "/split_brain/incidents") == 0);
+}
