@@ -445,7 +445,7 @@ TEST_CASE("a file that cannot be opened is named with the reason", "[unit]") {
   }
 }
 
-TEST_CASE("--set overrides dotted paths and JSON pointers before validation", "[unit]") {
+TEST_CASE("overrides by --set take dotted paths and JSON pointers before validation", "[unit]") {
   Scenario s = load(kBase, {"routing.ttl=300s", "/clients/0/count=5", "database.replication.mode=sync",
                             "clients.0.read_fraction=0.5", "expect.split_brain_incidents=== 0",
                             "/database/replication/overrides/us-west-2=async", "metrics={\"window\": \"30s\"}",
