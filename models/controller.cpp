@@ -18,10 +18,15 @@ namespace {
 constexpr double kTick_s = 1.0;
 }  // namespace
 
+ControllerState::ControllerState(const Database& db) : primary(0), acted_on(db.node_count(), 0) {
+  for (int i = 0; i < db.node_count(); ++i)
+    if (db.role(i) == Role::Primary) primary = i;
+}
+
 FailoverController::FailoverController(const FailoverConfig& config, int region, double duration_s,
                                        std::vector<int> client_regions, Database& db, Network& network,
-                                       AuthoritativeDns& dns, HealthBoard& board, Recorder& recorder,
-                                       uint32_t message_bytes)
+                                       AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
+                                       Recorder& recorder, uint32_t message_bytes)
     : config_(config),
       caller_{region, Endpoint::Monitor, "controller"},
       duration_s_(duration_s),
@@ -30,13 +35,9 @@ FailoverController::FailoverController(const FailoverConfig& config, int region,
       network_(network),
       dns_(dns),
       board_(board),
+      state_(state),
       recorder_(recorder),
-      message_bytes_(message_bytes),
-      acted_on_(db.node_count(), 0) {
-  primary_ = 0;
-  for (int i = 0; i < db_.node_count(); ++i)
-    if (db_.role(i) == Role::Primary) primary_ = i;
-}
+      message_bytes_(message_bytes) {}
 
 void FailoverController::decide(double t, const char* action, int node, std::string detail) {
   recorder_.decision({t, action, int16_t(node), std::move(detail)});
@@ -59,22 +60,22 @@ void FailoverController::operator()() {
 }
 
 void FailoverController::step(double t) {
-  if (config_.policy == FailoverPolicy::Automatic && !board_.healthy[primary_] && t >= cooldown_until_) fail_over(t);
+  if (config_.policy == FailoverPolicy::Automatic && !board_.healthy[state_.primary] && t >= state_.cooldown_until) fail_over(t);
   route_reads(sg4::Engine::get_clock());
   reconcile(sg4::Engine::get_clock());
 }
 
 void FailoverController::fail_over(double t) {
-  if (!episode_open_) {
-    episode_open_ = true;
-    reported_no_candidate_ = false;
-    decide(t, "failover_start", primary_, "primary judged unhealthy");
+  if (!state_.episode_open) {
+    state_.episode_open = true;
+    state_.reported_no_candidate = false;
+    decide(t, "failover_start", state_.primary, "primary judged unhealthy");
   }
   // Ask every healthy replica where it is; promote the most advanced.
   int best = -1;
   uint64_t best_log = 0;
   for (int n = 0; n < db_.node_count(); ++n) {
-    if (n == primary_ || !board_.healthy[n]) continue;
+    if (n == state_.primary || !board_.healthy[n]) continue;
     const auto s = call_node(caller_, db_, network_, n, {}, config_.rpc_timeout_s, message_bytes_);
     if (!s || s->role != Role::Replica) continue;
     if (best < 0 || s->log_size > best_log) {
@@ -83,14 +84,14 @@ void FailoverController::fail_over(double t) {
     }
   }
   if (best < 0) {
-    if (!reported_no_candidate_) decide(sg4::Engine::get_clock(), "no_candidate", primary_, "no healthy replica answered");
-    reported_no_candidate_ = true;
+    if (!state_.reported_no_candidate) decide(sg4::Engine::get_clock(), "no_candidate", state_.primary, "no healthy replica answered");
+    state_.reported_no_candidate = true;
     return;
   }
   decide(sg4::Engine::get_clock(), "promote", best, "log position " + std::to_string(best_log));
   AgentRequest promote;
   promote.kind = AgentRequest::Kind::Promote;
-  promote.term = term_ + 1;
+  promote.term = state_.term + 1;
   const auto s = call_node(caller_, db_, network_, best, promote, config_.promotion_s + config_.rpc_timeout_s,
                            message_bytes_);
   const double now = sg4::Engine::get_clock();
@@ -98,21 +99,21 @@ void FailoverController::fail_over(double t) {
     decide(now, "promote_failed", best);
     return;
   }
-  term_ = promote.term;
-  const int old = primary_;
-  primary_ = best;
-  episode_open_ = false;
-  cooldown_until_ = now + config_.cooldown_s;
-  acted_on_[best] = board_.status_seq[best];  // its last probe predates the promotion
-  decide(now, "promoted", best, "term " + std::to_string(term_) + ", replacing " + db_.name(old));
-  dns_.change(AuthoritativeDns::kWriteRecord, db_.region(primary_), now);
+  state_.term = promote.term;
+  const int old = state_.primary;
+  state_.primary = best;
+  state_.episode_open = false;
+  state_.cooldown_until = now + config_.cooldown_s;
+  state_.acted_on[best] = board_.status_seq[best];  // its last probe predates the promotion
+  decide(now, "promoted", best, "term " + std::to_string(state_.term) + ", replacing " + db_.name(old));
+  dns_.change(AuthoritativeDns::kWriteRecord, db_.region(state_.primary), now);
 }
 
 void FailoverController::route_reads(double t) {
   for (int region : client_regions_) {
     const int record = AuthoritativeDns::read_record(region);
     const int local = db_.node_in_region(region);
-    const int want = local >= 0 && serving(local) ? region : db_.region(primary_);
+    const int want = local >= 0 && serving(local) ? region : db_.region(state_.primary);
     if (dns_.latest_requested(record) == want) continue;
     decide(t, "reroute_reads", local, dns_.record_name(record) + " -> region " + std::to_string(want));
     dns_.change(record, want, t);
@@ -122,10 +123,10 @@ void FailoverController::route_reads(double t) {
 void FailoverController::reconcile(double t) {
   for (int n = 0; n < db_.node_count(); ++n) {
     const auto& s = board_.last_status[n];
-    if (!board_.healthy[n] || !s || board_.status_seq[n] <= acted_on_[n]) continue;
+    if (!board_.healthy[n] || !s || board_.status_seq[n] <= state_.acted_on[n]) continue;
     AgentRequest command;
     const char* action = nullptr;
-    if (n == primary_) {
+    if (n == state_.primary) {
       if (s->role == Role::Recovering) {
         command.kind = AgentRequest::Kind::Promote;
         action = "resume_primary";
@@ -133,15 +134,15 @@ void FailoverController::reconcile(double t) {
     } else if (s->role == Role::Primary) {
       command.kind = AgentRequest::Kind::Rejoin;
       action = "demote";
-    } else if (s->role == Role::Recovering || (s->role == Role::Replica && s->upstream != primary_)) {
+    } else if (s->role == Role::Recovering || (s->role == Role::Replica && s->upstream != state_.primary)) {
       command.kind = AgentRequest::Kind::Rejoin;
       action = "rejoin";
     }
     if (!action) continue;
-    acted_on_[n] = board_.status_seq[n];
-    command.term = term_;
-    command.upstream = primary_;
-    decide(t, action, n, "follow " + db_.name(primary_) + ", term " + std::to_string(term_));
+    state_.acted_on[n] = board_.status_seq[n];
+    command.term = state_.term;
+    command.upstream = state_.primary;
+    decide(t, action, n, "follow " + db_.name(state_.primary) + ", term " + std::to_string(state_.term));
     const double timeout = config_.rpc_timeout_s + (command.kind == AgentRequest::Kind::Promote ? config_.promotion_s : 0);
     if (!call_node(caller_, db_, network_, n, command, timeout, message_bytes_))
       decide(sg4::Engine::get_clock(), "command_failed", n, action);

@@ -12,7 +12,9 @@
 //    (it is still the designated one) or rejoins; a replica following the wrong upstream is re-pointed.
 //  - No fencing: a deposed primary that the controller cannot reach keeps accepting writes — split brain is possible
 //    and is measured, not prevented.
-// It runs beside the health checkers, in `health_check.from`; it dies if that region does.
+// It runs beside the health checkers, in `health_check.from`; it dies with that region's monitor host and starts
+// again when the host does. What it decided (designated primary, term, cooldown) lives in ControllerState, which
+// survives the restart, as Patroni's lives in its DCS (etcd); what it was doing at the moment of death is lost.
 // Leaves out: consensus among several controllers, leases, fencing/STONITH, manual approval (capability 3).
 #pragma once
 
@@ -26,11 +28,22 @@ namespace mrsim {
 
 class AuthoritativeDns;
 
+// The controller's durable decisions.
+struct ControllerState {
+  explicit ControllerState(const Database& db);
+  int primary;                      // the designated primary
+  uint32_t term = 1;
+  double cooldown_until = 0;
+  bool episode_open = false;        // a failover was decided and has not completed yet
+  bool reported_no_candidate = false;
+  std::vector<uint64_t> acted_on;   // status_seq last acted upon, per node
+};
+
 class FailoverController {
  public:
   FailoverController(const FailoverConfig& config, int region, double duration_s, std::vector<int> client_regions,
-                     Database& db, Network& network, AuthoritativeDns& dns, HealthBoard& board, Recorder& recorder,
-                     uint32_t message_bytes);
+                     Database& db, Network& network, AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
+                     Recorder& recorder, uint32_t message_bytes);
   void operator()();
 
  private:
@@ -49,15 +62,9 @@ class FailoverController {
   Network& network_;
   AuthoritativeDns& dns_;
   HealthBoard& board_;
+  ControllerState& state_;
   Recorder& recorder_;
   uint32_t message_bytes_;
-
-  int primary_;                     // the designated primary
-  uint32_t term_ = 1;
-  double cooldown_until_ = 0;
-  bool episode_open_ = false;       // a failover was decided and has not completed yet
-  bool reported_no_candidate_ = false;
-  std::vector<uint64_t> acted_on_;  // status_seq last acted upon, per node
 };
 
 }  // namespace mrsim

@@ -101,7 +101,8 @@ void HealthChecker::operator()() {
   const RpcCaller caller{from_region_, Endpoint::Monitor, "checker/" + db_.name(node_)};
   bool healthy = true;
   uint32_t failures = 0, successes = 0;
-  double next = stream_.uniform01() * config_.interval_s;
+  // The first probe at a random phase within one interval (of the run's start, or of a restart with the host).
+  double next = sg4::Engine::get_clock() + stream_.uniform01() * config_.interval_s;
   while (next < duration_s_) {
     sg4::this_actor::sleep_until(next);
     next += config_.interval_s;

@@ -246,17 +246,28 @@ History simulate(const Scenario& s) {
     for (int n = 0; n < db.node_count(); ++n)
       if (up && element == network.host_element(db.region(n), Endpoint::Db)) start_agent(n);
   });
+  // The monitor host's daemons (checkers, controller) start again when it comes back; the board and the
+  // controller's decisions outlive them (see models/controller.h).
   HealthBoard board(db.node_count());
+  ControllerState controller_state(db);
   const int from = s.region_index(s.health_check.from);
-  for (int n = 0; n < db.node_count(); ++n) {
-    const std::string name = "health/" + db.name(n);
-    sg4::Actor::create(name, network.host(from, Endpoint::Monitor),
-                       HealthChecker(s.health_check, from, n, s.duration_s, RandomStream(s.seed, name), db, network,
-                                     board, recorder));
-  }
-  sg4::Actor::create("controller", network.host(from, Endpoint::Monitor),
-                     FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
-                                        recorder, message_bytes));
+  int monitor_starts = 0;
+  auto start_monitor = [&] {
+    const std::string suffix = monitor_starts++ ? "#" + std::to_string(monitor_starts) : "";
+    for (int n = 0; n < db.node_count(); ++n) {
+      const std::string name = "health/" + db.name(n) + suffix;
+      sg4::Actor::create(name, network.host(from, Endpoint::Monitor),
+                         HealthChecker(s.health_check, from, n, s.duration_s, RandomStream(s.seed, name), db, network,
+                                       board, recorder));
+    }
+    sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
+                       FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
+                                          controller_state, recorder, message_bytes));
+  };
+  start_monitor();
+  network.add_listener([&](uint16_t element, bool up, double t) {
+    if (up && t < s.duration_s && element == network.host_element(from, Endpoint::Monitor)) start_monitor();
+  });
 
   // Fault injector: applies the schedule (idempotently, see models/network.h) and records each fault's edges.
   sg4::Actor::create("faults", platform.observer, [&] {
