@@ -216,3 +216,28 @@ TEST_CASE("after a region outage the old primary comes back as a replica of the 
   CHECK(roles[3]["term"] == 2);
   CHECK(number(out["report"], "/split_brain/incidents") == 0);
 }
+
+TEST_CASE("a lone region's primary resumes once its host and its controller are back", "[scenario][known-answer]") {
+  // One region, no replica: nothing to fail over to. The outage (5 to 15 min) also takes the monitor host, so the
+  // checker and the controller restart with it, find the node recovering and tell it to resume.
+  const json out = simulate_in_child({"regions=[{\"name\": \"east\"}]", "links=[]", "database.replicas=[]",
+                                      "health_check.from=east", "clients=[{\"region\": \"east\", \"rate_per_s\": 20}]"},
+                                     [](const Scenario&, const History& h) {
+                                       json roles = json::array();
+                                       for (const auto& r : h.roles)
+                                         roles.push_back({{"t", r.t}, {"role", to_string(r.role)}, {"term", r.term}});
+                                       return roles;
+                                     });
+  const json& roles = out["extra"];
+  REQUIRE(roles.size() == 4);
+  CHECK(roles[2]["role"] == "recovering");
+  CHECK(roles[3]["role"] == "primary");
+  CHECK(roles[3]["term"] == 1);  // the same primary, not a promotion
+  // Back within one probe interval (first probe at a random phase) plus the status and command round trips.
+  const double resumed = roles[3]["t"].get<double>();
+  CHECK(resumed > 900.0);
+  CHECK(resumed < 900.0 + 10.0 + 0.1);
+  const json& fault = out["report"]["faults"][0];
+  CHECK(fault["rto"]["recovered"] == true);
+  CHECK(number(fault, "/rto/rto_s") == Approx(resumed - 300.0).margin(2.0));
+}
