@@ -32,6 +32,18 @@ Json ratio(const std::optional<double>& x) {
 }
 Json usd(double x) { return round_to(x, 1e9); }
 
+// What every output file starts with: what replays it.
+Json run_header(const RunInfo& info) {
+  Json h;
+  h["seed"] = info.seed;
+  h["scenario"] = info.scenario_name;
+  h["scenario_hash"] = info.scenario_hash;
+  h["version"] = info.version;
+  h["replay"] = info.command;
+  h["duration_s"] = seconds(info.duration_s);
+  return h;
+}
+
 Json availability_json(const AvailabilityCell& cell) {
   Json j;
   j["attempted"] = cell.attempted;
@@ -84,13 +96,7 @@ Json fault_json(const FaultMetrics& f) {
 }  // namespace
 
 Json report_json(const RunInfo& info, const RunMetrics& m) {
-  Json r;
-  r["seed"] = info.seed;
-  r["scenario"] = info.scenario_name;
-  r["scenario_hash"] = info.scenario_hash;
-  r["version"] = info.version;
-  r["replay"] = info.command;
-  r["duration_s"] = seconds(info.duration_s);
+  Json r = run_header(info);
 
   r["faults"] = Json::array();
   for (const FaultMetrics& f : m.faults) r["faults"].push_back(fault_json(f));
@@ -431,13 +437,7 @@ std::string region_name(const History& h, size_t region) {
 }  // namespace
 
 Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics) {
-  Json trace;
-  trace["seed"] = info.seed;
-  trace["scenario"] = info.scenario_name;
-  trace["scenario_hash"] = info.scenario_hash;
-  trace["version"] = info.version;
-  trace["replay"] = info.command;
-  trace["duration_s"] = seconds(info.duration_s);
+  Json trace = run_header(info);
   trace["regions"] = h.regions;
   trace["nodes"] = Json::array();
   for (size_t n = 0; n < h.nodes.size(); ++n) {
