@@ -99,7 +99,7 @@ HealthBoard::HealthBoard(int nodes)
 
 void HealthChecker::operator()() {
   const RpcCaller caller{from_region_, Endpoint::Monitor, "checker/" + db_.name(node_)};
-  bool healthy = true;
+  bool healthy = board_.healthy[node_];  // a restarted checker resumes from the verdict it had published
   uint32_t failures = 0, successes = 0;
   // The first probe at a random phase within one interval (of the run's start, or of a restart with the host).
   double next = sg4::Engine::get_clock() + stream_.uniform01() * config_.interval_s;
