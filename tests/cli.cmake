@@ -9,11 +9,15 @@ foreach(scenario ${MRSIM_SCENARIOS})
 endforeach()
 add_test(NAME "cli: every shipped scenario validates" COMMAND mrsim validate ${MRSIM_SCENARIOS})
 
-# Tier 3: same scenario and seed, same bytes; another seed, another history.
-add_test(NAME "determinism: same seed gives identical report, trace and history bytes"
-         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/active-passive-dns.json
-                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism -P ${CMAKE_CURRENT_SOURCE_DIR}/determinism.cmake)
-set_tests_properties("determinism: same seed gives identical report, trace and history bytes" PROPERTIES LABELS determinism)
+# Tier 3: same scenario and seed, same bytes; another seed, another history. The partition scenario adds the
+# split-brain, demotion and rewind paths to the flagship's failover.
+foreach(name active-passive-dns partition-split-brain)
+  set(test "determinism: ${name} with one seed gives identical report, trace and history bytes")
+  add_test(NAME "${test}"
+           COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.json
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism-${name} -P ${CMAKE_CURRENT_SOURCE_DIR}/determinism.cmake)
+  set_tests_properties("${test}" PROPERTIES LABELS determinism)
+endforeach()
 
 # Bad input through the CLI: exit code 2, one clear message, no output file left behind.
 add_test(NAME "cli: bad input exits 2 with a clear message and writes nothing"
