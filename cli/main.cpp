@@ -1,6 +1,7 @@
 // mrsim's command line. Exit codes: 0 ok, 1 an expectation missed, 2 bad input, 3 internal error.
-// This file is the only place that looks at wall clocks and process resources (the bench's figures); nothing it
-// measures reaches a simulation result.
+// This file is the only place that looks at wall clocks and process resources (the bench's figures); it lives
+// outside sim/ and models/ so that those stay free of them without exception. Nothing it measures reaches a
+// simulation result.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
