@@ -65,13 +65,20 @@ void Database::drain(Node& n, double t) {
   if (n.upstream < 0) return;
   Stream& s = n.in;
   if (!s.connected && s.resume_at <= t) {
-    // The route has been whole since before resume_at (a break would have reset resume_at): reconnect then and
-    // re-send everything past the replica's position, paced by the bandwidth.
-    s.connected = true;
-    s.tx_free_at = s.resume_at;
     const Node& up = nodes_[n.upstream];
-    assert(n.log.size() <= up.log.size());
-    for (size_t i = n.log.size(); i < up.log.size(); ++i) ship(n, up.log[i], s.resume_at);
+    if (!follows_history(n, up)) {
+      // The upstream was rewound (or deposed and rejoined elsewhere) while this replica was cut off: its position
+      // is no longer in the upstream's history, and streaming refuses to resume, as PostgreSQL does ("requested
+      // starting point is ahead of the WAL flush position", or a timeline that is not a child of the server's).
+      // It stays disconnected until the controller re-points it (rejoin rewinds it).
+      s.resume_at = kNever;
+    } else {
+      // The route has been whole since before resume_at (a break would have reset resume_at): reconnect then and
+      // re-send everything past the replica's position, paced by the bandwidth.
+      s.connected = true;
+      s.tx_free_at = s.resume_at;
+      for (size_t i = n.log.size(); i < up.log.size(); ++i) ship(n, up.log[i], s.resume_at);
+    }
   }
   while (!s.in_flight.empty() && s.in_flight.front().arrival_s <= t) {
     const LogEntry& e = s.in_flight.front().entry;
@@ -79,6 +86,13 @@ void Database::drain(Node& n, double t) {
     n.kv[e.key] = e.write_id;
     s.in_flight.pop_front();
   }
+}
+
+bool Database::follows_history(const Node& n, const Node& up) {
+  // Logs of one run share write ids only along a common history, so comparing the replica's last entry with the
+  // upstream's entry at that position decides whether the replica's log is a prefix of the upstream's.
+  if (n.log.empty()) return true;
+  return n.log.size() <= up.log.size() && up.log[n.log.size() - 1].write_id == n.log.back().write_id;
 }
 
 void Database::disconnect(Node& n) {

@@ -120,6 +120,7 @@ class Database {
   void on_network_change(uint16_t element, bool up, double t);
   void drain(Node& n, double t);
   double ship(Node& n, const LogEntry& e, double start);
+  static bool follows_history(const Node& n, const Node& up);  // n's log is a prefix of up's
   void disconnect(Node& n);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);

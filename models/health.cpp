@@ -90,12 +90,12 @@ void NodeAgent::operator()() {
   }
 }
 
-HealthBoard::HealthBoard(int nodes)
-    : healthy(nodes, true),
-      last_status(nodes),
-      status_seq(nodes, 0),
-      mutex(sg4::Mutex::create()),
-      changed(sg4::ConditionVariable::create()) {}
+HealthBoard::HealthBoard(int nodes) : healthy(nodes, true), last_status(nodes), status_seq(nodes, 0) {}
+
+void HealthBoard::start_daemons() {
+  mutex = sg4::Mutex::create();
+  changed = sg4::ConditionVariable::create();
+}
 
 void HealthChecker::operator()() {
   const RpcCaller caller{from_region_, Endpoint::Monitor, "checker/" + db_.name(node_)};

@@ -68,8 +68,13 @@ class NodeAgent {
 };
 
 // What the checkers know, shared with the controller (which runs beside them, on the same monitor host).
+// The verdicts outlive the daemons (they are published, as a DCS keeps them); the lock and the wake-up signal are
+// process memory and do not: a daemon killed with its host while it held the lock would leave it held for ever
+// (nothing releases a dead actor's lock), and the restarted controller would wait on it until the run ends.
+// start_daemons() gives each start of the monitor host's daemons a lock and a signal of their own.
 struct HealthBoard {
   explicit HealthBoard(int nodes);
+  void start_daemons();
   std::vector<bool> healthy;
   std::vector<std::optional<NodeStatus>> last_status;
   std::vector<uint64_t> status_seq;  // bumps with every good probe

@@ -108,20 +108,31 @@ void Network::schedule(std::vector<NetworkChange> changes) {
 
 void Network::apply_until(double t) {
   while (applied_ < changes_.size() && changes_[applied_].t <= t) {
-    const NetworkChange c = changes_[applied_++];
-    const bool was_up = up(c.element);
-    down_count_[c.element] += c.down ? 1 : -1;
-    assert(down_count_[c.element] >= 0);
-    const bool is_up = up(c.element);
-    if (was_up == is_up) continue;
-    if (!is_up) down_times_[c.element].push_back(c.t);
-    if (c.element < hosts_.size()) {
-      if (is_up) hosts_[c.element]->turn_on(); else hosts_[c.element]->turn_off();
-    } else {
-      auto* link = links_[c.element - hosts_.size()];
-      if (is_up) link->turn_on(); else link->turn_off();
+    // The changes due at one instant are one change: an element is switched only if its state after all of them
+    // differs from its state before. A fault that heals as the next one on the same element begins (back-to-back
+    // outages) leaves the element down; switching it up and down again within the instant would start its actors
+    // and kill them before they ever ran, which SimGrid does not survive cleanly.
+    const double when = changes_[applied_].t;
+    std::vector<std::pair<uint16_t, bool>> touched;  // element, up before this instant; in schedule order
+    for (; applied_ < changes_.size() && changes_[applied_].t == when; ++applied_) {
+      const NetworkChange& c = changes_[applied_];
+      if (std::none_of(touched.begin(), touched.end(), [&](const auto& e) { return e.first == c.element; }))
+        touched.emplace_back(c.element, up(c.element));
+      down_count_[c.element] += c.down ? 1 : -1;
+      assert(down_count_[c.element] >= 0);
     }
-    for (auto& l : listeners_) l(c.element, is_up, c.t);
+    for (const auto& [element, was_up] : touched) {
+      const bool is_up = up(element);
+      if (was_up == is_up) continue;
+      if (!is_up) down_times_[element].push_back(when);
+      if (element < hosts_.size()) {
+        if (is_up) hosts_[element]->turn_on(); else hosts_[element]->turn_off();
+      } else {
+        auto* link = links_[element - hosts_.size()];
+        if (is_up) link->turn_on(); else link->turn_off();
+      }
+      for (auto& l : listeners_) l(element, is_up, when);
+    }
   }
 }
 

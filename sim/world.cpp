@@ -253,6 +253,7 @@ History simulate(const Scenario& s) {
   const int from = s.region_index(s.health_check.from);
   int monitor_starts = 0;
   auto start_monitor = [&] {
+    board.start_daemons();
     const std::string suffix = monitor_starts++ ? "#" + std::to_string(monitor_starts) : "";
     for (int n = 0; n < db.node_count(); ++n) {
       const std::string name = "health/" + db.name(n) + suffix;

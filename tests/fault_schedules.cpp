@@ -1,0 +1,167 @@
+// Property test: every valid fault schedule finishes. For each scenario given on the command line it draws random
+// schedules of region outages and partitions — overlapping, back to back, repeating on one region within seconds,
+// starting at t = 0, ending at the end of the run — runs each to the end (simulation, every checker, the report)
+// in a child process of its own (SimGrid allows one simulation per process), and fails if any child crashes,
+// deadlocks, throws, or outlives a wall-clock bound. A failing schedule is written out as a scenario file with
+// the command that replays it.
+//
+// usage: mrsim_fault_schedules OUT_DIR SCHEDULES SCENARIO...
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/checkers.h"
+#include "sim/random.h"
+#include "sim/report.h"
+#include "sim/scenario_loader.h"
+#include "sim/units.h"
+#include "sim/world.h"
+
+using namespace mrsim;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr double kRun_s = 300;          // each schedule runs for five simulated minutes
+constexpr unsigned kWallLimit_s = 120;  // a run of five simulated minutes takes about a second: this is a hang
+
+std::string seconds(double t) { return format_duration(t); }
+
+// One random schedule of 1 to 6 faults over `regions`. Start times mix the edges the deadlock hid behind: t = 0,
+// the previous fault's end (back to back), inside the previous fault (overlap), a few seconds after it (repeat),
+// the end of the run; durations are mostly a few seconds.
+json random_faults(RandomStream& r, const std::vector<std::string>& regions) {
+  json faults = json::array();
+  const uint32_t n = 1 + r.uniform_index(6);
+  double prev_at = 0, prev_end = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    double length = r.bernoulli(0.7) ? double(1 + r.uniform_index(5)) : double(1 + r.uniform_index(120));
+    double at = 0;
+    switch (r.uniform_index(6)) {
+      case 0: at = 0; break;
+      case 1: at = prev_end; break;
+      case 2: at = prev_at + (prev_end - prev_at) * r.uniform01(); break;
+      case 3: at = prev_end + double(1 + r.uniform_index(10)); break;
+      case 4: at = kRun_s - length; break;
+      default: at = double(r.uniform_index(uint32_t(kRun_s - 1))); break;
+    }
+    at = double(int64_t(at * 1000)) / 1000;  // whole milliseconds: exact in the file's units
+    if (at >= kRun_s) at = kRun_s - 1;
+    if (at + length > kRun_s) length = kRun_s - at;
+    json f = {{"at", seconds(at)}, {"duration", seconds(length)}};
+    if (regions.size() < 2 || r.bernoulli(0.6)) {
+      f["kind"] = "region_outage";
+      f["region"] = regions[r.uniform_index(uint32_t(regions.size()))];
+    } else {
+      // Two groups: a random non-empty proper subset against the rest (some regions may be left out of both).
+      json a = json::array(), b = json::array();
+      const uint32_t lone = r.uniform_index(uint32_t(regions.size()));
+      for (uint32_t k = 0; k < regions.size(); ++k) {
+        if (k == lone) a.push_back(regions[k]);
+        else if (r.bernoulli(0.85)) b.push_back(regions[k]);
+      }
+      if (b.empty()) b.push_back(regions[(lone + 1) % regions.size()]);
+      f["kind"] = "partition";
+      f["groups"] = {a, b};
+    }
+    faults.push_back(f);
+    prev_at = at;
+    prev_end = at + length;
+  }
+  return faults;
+}
+
+// Runs the whole pipeline in a child; returns "" when it finished, else what went wrong.
+std::string run_in_child(const Scenario& s) {
+  std::cout.flush();
+  const pid_t child = ::fork();
+  if (child < 0) return "fork failed";
+  if (child == 0) {
+    ::alarm(kWallLimit_s);
+    try {
+      const History h = simulate(s);
+      RunInfo info;
+      info.seed = s.seed;
+      info.scenario_name = s.name;
+      info.duration_s = s.duration_s;
+      const auto report = report_json(info, compute_metrics(h, s.metrics));
+      const auto trace = trace_json(info, h, s.metrics);
+      std::_Exit(report.empty() || trace.empty() ? 4 : 0);
+    } catch (const std::exception& e) {
+      std::cerr << "  exception: " << e.what() << '\n';
+      std::_Exit(3);
+    }
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+    return "still running after " + std::to_string(kWallLimit_s) + " wall seconds";
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "exit code " + std::to_string(WEXITSTATUS(status));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::cerr << "usage: mrsim_fault_schedules OUT_DIR SCHEDULES SCENARIO...\n";
+    return 2;
+  }
+  const std::string out_dir = argv[1];
+  const int schedules = std::atoi(argv[2]);
+  int runs = 0, passed = 0, failures = 0;
+  for (int a = 3; a < argc; ++a) {
+    const std::string path = argv[a];
+    json base = json::parse(read_file(path));
+    std::vector<std::string> regions;
+    for (const auto& region : base.at("regions")) regions.push_back(region.at("name").get<std::string>());
+    const std::string stem = path.substr(path.find_last_of('/') + 1);
+    RandomStream r(1, "fault-schedules/" + stem);
+    for (int i = 0; i < schedules; ++i) {
+      json j = base;
+      j["duration"] = seconds(kRun_s);
+      j.erase("expect");
+      j["faults"] = random_faults(r, regions);
+      const std::string text = j.dump(1);
+      Scenario s;
+      try {
+        s = load_scenario_text(text, stem, {}, std::nullopt);
+      } catch (const InputError& e) {
+        // The generator only writes valid schedules: a refusal is a bug in this test or in validation.
+        std::cerr << "FAIL " << stem << " schedule " << i << ": refused: " << e.what() << '\n';
+        ++failures;
+        continue;
+      }
+      ++runs;
+      const std::string problem = run_in_child(s);
+      if (problem.empty()) {
+        ++passed;
+        continue;
+      }
+      ++failures;
+      const std::string file = out_dir + "/" + stem.substr(0, stem.size() - 5) + "-schedule-" + std::to_string(i) + ".json";
+      std::ofstream(file) << text << '\n';
+      std::cerr << "FAIL " << stem << " schedule " << i << ": " << problem << "\n  replay: mrsim run " << file
+                << "\n  faults: " << j["faults"].dump() << '\n';
+    }
+  }
+  std::cout << "fault schedules: " << runs << " runs over " << (argc - 3) << " scenario(s)\n";
+  std::cout << passed << " passed, " << failures << " failed\n";
+  return failures == 0 && runs > 0 ? 0 : 1;
+}
