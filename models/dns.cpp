@@ -56,15 +56,20 @@ ResolverPool::ResolverPool(const RoutingConfig& config, const RegionConfig& regi
   for (uint32_t i = n; i > 1; --i) std::swap(order[i - 1], order[stream.uniform_index(i)]);
   stretches_.assign(n, false);
   for (uint32_t i = 0; i < stale; ++i) stretches_[order[i]] = true;
-  // The run starts in steady state: every resolver already holds every record, fetched at some time in the TTL
-  // before the start, so expiries are spread uniformly over a TTL rather than all falling on multiples of it.
+  // The run starts in steady state: every resolver already holds every record, fetched at some time within the
+  // period it holds an answer — its TTL, or TTL + stale_extra for a resolver that stretches it — so its next
+  // refresh falls uniformly over that period. Spreading a stretching resolver's phase over the TTL alone would put
+  // every stretching resolver's refresh in one TTL-wide band of each TTL + extra cycle, fixed in absolute time,
+  // and a fault's recovery tail would then depend on where the fault falls in that cycle.
   caches_.assign(n, std::vector<Entry>(size_t(records)));
   const double local_start = clock_.local_time(0.0);
-  for (auto& cache : caches_)
+  for (uint32_t resolver = 0; resolver < n; ++resolver)
     for (int r = 0; r < records; ++r) {
       if (!authority_.defined(r)) continue;  // a region nobody reads from has no read record
-      cache[r].region = authority_.answer(r, 0.0);
-      cache[r].expires_local = local_start + (1.0 - stream.uniform01()) * config_.ttl_s;
+      const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
+      Entry& e = caches_[resolver][r];
+      e.region = authority_.answer(r, 0.0);
+      e.expires_local = local_start + (1.0 - stream.uniform01()) * (config_.ttl_s + keep) - keep;
     }
 }
 

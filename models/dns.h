@@ -8,7 +8,8 @@
 // resolvers keeps serving an expired answer for `stale_extra_s` more (TTL stretching and serve-stale behaviour of
 // real resolvers, RFC 8767; measured by Moura et al., "Cache me if you can", IMC 2019). Each logical client uses one
 // resolver of its region, chosen by client index, so a stale resolver keeps all of its clients on the old answer.
-// The run starts in steady state: each resolver's cached answers expire at a random phase within their TTL.
+// The run starts in steady state: each resolver's next refresh falls at a random phase within the period it holds
+// an answer (TTL, or TTL + stale_extra for a stretching resolver).
 // Leaves out: the query round trip to the authoritative servers (resolution is instant), client-side caches
 // (browsers, JVM), negative caching, and DNS outages (capability 4).
 #pragma once

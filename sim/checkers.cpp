@@ -378,12 +378,36 @@ std::optional<double> recovery_time(const InvokeTimes (&times)[2], const Metrics
   return std::nullopt;
 }
 
-template <typename Event, typename Pred>
-std::optional<double> first_at_or_after(const std::vector<Event>& events, double start, Pred pred) {
-  std::optional<double> first;
-  for (const Event& e : events) {
-    if (e.t >= start && pred(e) && (!first || e.t < *first)) first = e.t;
+// Times at which a node's role becomes primary, in record order. The roles the run starts with are recorded at
+// t = 0 but are not changes: a node's first record only sets what "previous" means.
+std::vector<double> promotion_times(const History& history) {
+  std::map<int16_t, Role> previous;
+  std::vector<double> times;
+  for (const RoleChange& r : history.roles) {
+    const auto it = previous.find(r.node);
+    if (it != previous.end() && it->second != Role::Primary && r.role == Role::Primary) times.push_back(r.t);
+    previous[r.node] = r.role;
   }
+  return times;
+}
+
+// Times at which a DNS record starts being served with an answer other than its previous one; a record's first
+// entry is its initial definition, not a change.
+std::vector<double> routing_change_times(const History& history) {
+  std::map<std::string, uint8_t> previous;
+  std::vector<double> times;
+  for (const DnsChange& d : history.dns) {
+    const auto it = previous.find(d.record);
+    if (it != previous.end() && it->second != d.answer_region) times.push_back(d.t);
+    previous[d.record] = d.answer_region;
+  }
+  return times;
+}
+
+std::optional<double> first_time_at_or_after(const std::vector<double>& times, double start) {
+  std::optional<double> first;
+  for (double t : times)
+    if (t >= start && (!first || t < *first)) first = t;
   if (first) return *first - start;
   return std::nullopt;
 }
@@ -464,6 +488,12 @@ FaultStats check_faults(const History& history, const MetricsConfig& config,
     std::sort(t.ok.begin(), t.ok.end());
   }
   ClientOps by_client(history);
+  std::vector<double> detections, decisions;
+  for (const HealthVerdict& v : history.health)
+    if (!v.healthy) detections.push_back(v.t);
+  for (const ControllerDecision& d : history.decisions)
+    if (d.action == "failover_start") decisions.push_back(d.t);
+  const std::vector<double> promotions = promotion_times(history), routing_changes = routing_change_times(history);
 
   std::vector<FaultMetrics> metrics(windows.size());
   for (size_t f = 0; f < windows.size(); ++f) {
@@ -476,11 +506,10 @@ FaultStats check_faults(const History& history, const MetricsConfig& config,
     m.end_s = w.end_s;
     m.rto_s = recovery_time(times, config, w.start_s, history.duration_s);
     m.recovered = m.rto_s.has_value();
-    m.detection_s = first_at_or_after(history.health, w.start_s, [](const HealthVerdict& v) { return !v.healthy; });
-    m.decision_s = first_at_or_after(history.decisions, w.start_s,
-                                     [](const ControllerDecision& d) { return d.action == "failover_start"; });
-    m.promotion_s = first_at_or_after(history.roles, w.start_s, [](const RoleChange& r) { return r.role == Role::Primary; });
-    m.routing_s = first_at_or_after(history.dns, w.start_s, [](const DnsChange&) { return true; });
+    m.detection_s = first_time_at_or_after(detections, w.start_s);
+    m.decision_s = first_time_at_or_after(decisions, w.start_s);
+    m.promotion_s = first_time_at_or_after(promotions, w.start_s);
+    m.routing_s = first_time_at_or_after(routing_changes, w.start_s);
     double until = history.duration_s;
     for (size_t g = f + 1; g < windows.size(); ++g) {
       if (windows[g].start_s > w.start_s) {

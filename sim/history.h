@@ -4,6 +4,7 @@
 // All times are virtual seconds. Indices (region, node, link) point into the name tables at the top.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ enum class Role : uint8_t { Primary = 0, Replica = 1, Recovering = 2, Down = 3 }
 const char* to_string(OpKind kind);
 const char* to_string(Outcome outcome);
 const char* to_string(Role role);
+
+// The run is cut into sample intervals [i * interval, (i + 1) * interval), i < sample_count(); the samplers take
+// their samples at i * interval and the trace's series have one element per interval.
+size_t sample_count(double duration_s, double interval_s);
+size_t sample_index(double t, double interval_s, size_t count);  // the interval t falls in, clamped to the run
 
 constexpr int16_t kNoNode = -1;
 constexpr uint32_t kNoVersion = 0;  // the value every key has before its first write
@@ -84,7 +90,8 @@ struct FaultEvent {
 };
 
 // Lag of a replica at a sample time: now minus the commit time of the oldest upstream entry it has not applied
-// (0 when caught up). Sampled every metrics.sample_interval_s.
+// (0 when caught up). Sampled at the start of every sample interval (sample_times), so each of the trace's
+// intervals holds exactly one sample of each replica.
 struct LagSample {
   double t = 0;
   int16_t node = kNoNode;

@@ -500,13 +500,8 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   Json samples;
   double interval = metrics.sample_interval_s;
   samples["interval_s"] = interval;
-  size_t buckets = 0;
-  if (interval > 0 && h.duration_s > 0) buckets = static_cast<size_t>(std::ceil(h.duration_s / interval - 1e-9));
-  auto bucket_of = [&](double t) -> size_t {
-    double b = std::floor(t / interval);
-    if (b < 0) return 0;
-    return std::min(buckets - 1, static_cast<size_t>(b));
-  };
+  const size_t buckets = sample_count(h.duration_s, interval);
+  auto bucket_of = [&](double t) { return sample_index(t, interval, buckets); };
   Json t_s = Json::array();
   for (size_t b = 0; b < buckets; ++b) t_s.push_back(seconds(static_cast<double>(b) * interval));
   samples["t_s"] = std::move(t_s);

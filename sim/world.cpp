@@ -292,9 +292,11 @@ History simulate(const Scenario& s) {
     }
   });
 
-  // Lag sampler.
+  // Lag sampler: one sample of each replica at the start of every sample interval (sim/history.h).
   sg4::Actor::create("lag-sampler", platform.observer, [&] {
-    for (double t = s.metrics.sample_interval_s; t <= s.duration_s; t += s.metrics.sample_interval_s) {
+    const size_t samples = sample_count(s.duration_s, s.metrics.sample_interval_s);
+    for (size_t i = 0; i < samples; ++i) {
+      const double t = double(i) * s.metrics.sample_interval_s;
       sg4::this_actor::sleep_until(t);
       for (int n = 0; n < db.node_count(); ++n) {
         if (db.role(n) != Role::Replica) continue;
