@@ -1,4 +1,5 @@
-// Property test: every valid fault schedule finishes. For each scenario given on the command line it draws random
+// Property test: every valid fault schedule finishes. For each scenario given on the command line it runs the
+// schedules that once broke a run (regression_faults), then draws random
 // schedules of region outages and partitions — overlapping, back to back, repeating on one region within seconds,
 // starting at t = 0, ending at the end of the run — runs each to the end (simulation, every checker, the report)
 // in a child process of its own (SimGrid allows one simulation per process), and fails if any child crashes,
@@ -79,6 +80,41 @@ json random_faults(RandomStream& r, const std::vector<std::string>& regions) {
   return faults;
 }
 
+// Schedules that once ended a run early, run before the random ones on every scenario (regions by index).
+//  - the report: short outages of two regions, repeating ten seconds apart (a restarted controller waited
+//    for a lock its killed predecessor held);
+//  - back-to-back outages of one region (its hosts were switched up and down within one instant);
+//  - a replica cut off while its upstream was rewound after a partition (it resumed streaming from a shorter log).
+json regression_faults(int which, const std::vector<std::string>& regions) {
+  const std::string& a = regions[0];
+  const std::string& b = regions[1 % regions.size()];
+  const std::string& c = regions[2 % regions.size()];
+  switch (which) {
+    case 0: {
+      json faults = json::array();
+      for (int i = 0; i < 3; ++i) {
+        faults.push_back({{"at", seconds(60 + 10 * i)}, {"duration", "3s"}, {"kind", "region_outage"}, {"region", a}});
+        faults.push_back({{"at", seconds(61 + 10 * i)}, {"duration", "3s"}, {"kind", "region_outage"}, {"region", b}});
+      }
+      return faults;
+    }
+    case 1:
+      return {{{"at", "2s"}, {"duration", "3s"}, {"kind", "region_outage"}, {"region", b}},
+              {{"at", "0s"}, {"duration", "5s"}, {"kind", "region_outage"}, {"region", a}},
+              {{"at", "5s"}, {"duration", "4s"}, {"kind", "region_outage"}, {"region", a}},
+              {{"at", "296s"}, {"duration", "4s"}, {"kind", "region_outage"}, {"region", b}},
+              {{"at", "299s"}, {"duration", "1s"}, {"kind", "region_outage"}, {"region", c}},
+              {{"at", "299s"}, {"duration", "1s"}, {"kind", "region_outage"}, {"region", a}}};
+    default:
+      if (regions.size() < 3) return json::array();
+      return {{{"at", "0s"}, {"duration", "2s"}, {"kind", "region_outage"}, {"region", b}},
+              {{"at", "8s"}, {"duration", "1s"}, {"kind", "region_outage"}, {"region", b}},
+              {{"at", "8.875s"}, {"duration", "104s"}, {"kind", "partition"}, {"groups", {{b}, {a, c}}}},
+              {{"at", "97.902s"}, {"duration", "38s"}, {"kind", "region_outage"}, {"region", c}}};
+  }
+}
+constexpr int kRegressions = 3;
+
 // Runs the whole pipeline in a child; returns "" when it finished, else what went wrong.
 std::string run_in_child(const Scenario& s) {
   std::cout.flush();
@@ -133,11 +169,11 @@ int main(int argc, char** argv) {
     for (const auto& region : base.at("regions")) regions.push_back(region.at("name").get<std::string>());
     const std::string stem = path.substr(path.find_last_of('/') + 1);
     RandomStream r(1, "fault-schedules/" + stem);
-    for (int i = 0; i < schedules; ++i) {
+    for (int i = -kRegressions; i < schedules; ++i) {
       json j = base;
       j["duration"] = seconds(kRun_s);
       j.erase("expect");
-      j["faults"] = random_faults(r, regions);
+      j["faults"] = i < 0 ? regression_faults(i + kRegressions, regions) : random_faults(r, regions);
       const std::string text = j.dump(1);
       Scenario s;
       try {
@@ -155,9 +191,10 @@ int main(int argc, char** argv) {
         continue;
       }
       ++failures;
-      const std::string file = out_dir + "/" + stem.substr(0, stem.size() - 5) + "-schedule-" + std::to_string(i) + ".json";
+      const std::string file = out_dir + "/" + stem.substr(0, stem.size() - 5) + "-schedule-" + (i < 0 ? "regression" + std::to_string(i + kRegressions) : std::to_string(i)) + ".json";
       std::ofstream(file) << text << '\n';
-      std::cerr << "FAIL " << stem << " schedule " << i << ": " << problem << "\n  replay: mrsim run " << file
+      std::cerr << "FAIL " << stem << (i < 0 ? " regression " : " schedule ") << (i < 0 ? i + kRegressions : i) << ": "
+                << problem << "\n  replay: mrsim run " << file
                 << "\n  faults: " << j["faults"].dump() << '\n';
     }
   }
