@@ -14,12 +14,21 @@
 namespace mrsim {
 
 // A quantity that does not parse. what() says what was expected, e.g.
-// `a duration with a unit such as "35ms" or "2h"`; the caller adds where and what was found.
+// `a duration with a unit such as "35ms" or "2h"`; the caller adds where and what was found. `problem` says which
+// rule it broke, so that a caller with a range of its own can say that range instead (an overflow is out of range).
 struct UnitError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+  enum class Problem {
+    Syntax,     // no number, no unit, or a unit not in the table
+    Negative,   // below zero ("-0s" is zero, not negative)
+    Overflow,   // too large for a double, before or after scaling to the base unit ("1e400s", "1e308d")
+    Underflow,  // nonzero as written, but it rounds to zero in a double ("1e-324bps", "1e-320ns")
+  };
+  UnitError(Problem problem_, const std::string& expected) : std::invalid_argument(expected), problem(problem_) {}
+  Problem problem;
 };
 
-// Units: ns, us (or µs), ms, s, m or min (minutes), h, d. Returns seconds. Rejects negatives, NaN, empty, no unit.
+// Units: ns, us (or µs), ms, s, m or min (minutes), h, d. Returns seconds. Rejects negatives, NaN, empty, no unit,
+// and numbers a double cannot hold (overflow and underflow are told apart). "-0s" is zero.
 double parse_duration_s(std::string_view text);
 // Units: B, KB/kB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (powers of 1024). Returns bytes.
 double parse_size_bytes(std::string_view text);
@@ -28,7 +37,9 @@ double parse_size_bytes(std::string_view text);
 double parse_bandwidth_Bps(std::string_view text);
 
 // The canonical spelling: the largest unit that represents the value exactly with at most three decimals
-// ("2h", "1.5s", "35ms", "4KiB", "10Gbps"); parse_*(format_*(v)) == v for every finite v >= 0.
+// ("2h", "1.5s", "35ms", "4KiB", "10Gbps"); parse_*(format_*(v)) == v for every finite v >= 0, up to the largest
+// double (never "inf" or "null"). A negative zero is written as zero. Throws std::invalid_argument for a negative
+// or non-finite value: no parsed quantity is one.
 std::string format_duration(double seconds);
 std::string format_size(double bytes);
 std::string format_bandwidth(double bytes_per_s);

@@ -1,5 +1,8 @@
 // Unit parsing and canonical formatting (sim/units.h): what scenario files may write, and what they may not.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "sim/units.h"
@@ -63,7 +66,6 @@ TEST_CASE("quantities without a valid unit are rejected with what was expected",
       {"nan", 'd', "a duration with a unit"},
       {"NaNs", 'd', "a duration with a unit"},
       {"inf s", 'd', "a duration with a unit"},
-      {"1e999s", 'd', "a duration with a unit"},
       {"5 hours", 'd', "a duration with a unit"},
       {"ms", 'd', "a duration with a unit"},
       {"1.s", 'd', "a duration with a unit"},
@@ -105,4 +107,66 @@ TEST_CASE("formatting picks the largest exact unit and reads back to the same va
   CAPTURE(awkward);
   CHECK(parse_duration_s(format_duration(awkward)) == awkward);
   CHECK(parse_bandwidth_Bps(format_bandwidth(awkward)) == awkward);
+}
+
+TEST_CASE("numbers a double cannot hold are an overflow or an underflow, not a missing unit", "[unit]") {
+  using Problem = UnitError::Problem;
+  auto [text, kind, problem, expected] = GENERATE(table<std::string, char, Problem, std::string>({
+      {"1e999s", 'd', Problem::Overflow, "a duration of at most 1.8e308s (larger numbers overflow a double)"},
+      {"1e400s", 'd', Problem::Overflow, "a duration of at most 1.8e308s"},
+      {"1e308d", 'd', Problem::Overflow, "a duration of at most 1.8e308s"},  // finite as written, not in seconds
+      {"1.7976931348623159e308B", 's', Problem::Overflow, "a size of at most 1.8e308B"},
+      {"1e-324bps", 'b', Problem::Underflow,
+       "a bandwidth of 0 or at least 4.9e-324Bps (smaller nonzero numbers "
+       "underflow a double to 0)"},
+      {"0.0000000001e-320s", 'd', Problem::Underflow, "underflow a double to 0"},
+      {"1e-320ns", 'd', Problem::Underflow, "underflow a double to 0"},  // representable as written, not in seconds
+      {"1e-400B", 's', Problem::Underflow, "a size of 0 or at least 4.9e-324B"},
+      {"-1e400s", 'd', Problem::Negative, "a duration that is not negative"},
+      {"-1e-400s", 'd', Problem::Negative, "a duration that is not negative"},
+      {"35", 'd', Problem::Syntax, "a duration with a unit"},
+  }));
+  CAPTURE(text);
+  try {
+    if (kind == 'd') parse_duration_s(text);
+    if (kind == 's') parse_size_bytes(text);
+    if (kind == 'b') parse_bandwidth_Bps(text);
+    FAIL("parsed without error");
+  } catch (const UnitError& e) {
+    CHECK(e.problem == problem);
+    CHECK_THAT(std::string(e.what()), Catch::Contains(expected));
+  }
+}
+
+TEST_CASE("a negative zero is zero, in every unit", "[unit]") {
+  std::string text = GENERATE("-0s", "-0.0ms", "-0e5h", "-0.000ns");
+  CAPTURE(text);
+  double v = parse_duration_s(text);
+  CHECK(v == 0);
+  CHECK_FALSE(std::signbit(v));
+  CHECK(parse_size_bytes("-0B") == 0);
+  CHECK(parse_bandwidth_Bps("-0Gbps") == 0);
+  CHECK(format_duration(-0.0) == "0s");
+}
+
+TEST_CASE("formatting the largest doubles never writes inf or null, and reads back", "[unit]") {
+  double v = GENERATE(std::numeric_limits<double>::max(), 1.7976931348623157e308, 1e308, 1e300, 86400e300,
+                      1.1574074074074075e+295 * 86400, std::numeric_limits<double>::denorm_min(), 4.9e-324, 1e-310);
+  CAPTURE(v);
+  for (const std::string& text : {format_duration(v), format_size(v), format_bandwidth(v)}) {
+    CAPTURE(text);
+    CHECK(text.find("inf") == std::string::npos);
+    CHECK(text.find("null") == std::string::npos);
+  }
+  CHECK(parse_duration_s(format_duration(v)) == v);
+  CHECK(parse_size_bytes(format_size(v)) == v);
+  CHECK(parse_bandwidth_Bps(format_bandwidth(v)) == v);
+}
+
+TEST_CASE("formatting refuses what no parsed quantity is: negative, infinite or NaN", "[unit]") {
+  double v = GENERATE(-1.0, -1e-300, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN());
+  CAPTURE(v);
+  CHECK_THROWS_AS(format_duration(v), std::invalid_argument);
+  CHECK_THROWS_AS(format_size(v), std::invalid_argument);
+  CHECK_THROWS_AS(format_bandwidth(v), std::invalid_argument);
 }
