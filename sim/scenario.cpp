@@ -9,6 +9,7 @@
 #include <set>
 
 #include "sim/expect.h"
+#include "sim/scenario_json.h"
 #include "sim/scenario_loader.h"
 #include "sim/schema.h"
 #include "sim/units.h"
@@ -28,13 +29,17 @@ namespace {
 // Bound on what we read: scenario files are hand-written; a multi-megabyte one is a wrong path, not a scenario.
 constexpr size_t kMaxScenarioBytes = 16 * 1024 * 1024;
 
+// Pointers are cut longer than other user text: a valid one may hold a 64-character region name after
+// /database/replication/overrides/.
 std::string shown_pointer(const std::string& pointer) {
-  return pointer.empty() ? "(top level)" : pointer;
+  return pointer.empty() ? "(top level)" : shown_text(pointer, 2 * kMaxShownBytes);
 }
 
+// The one line the CLI prints. Every part that echoes user text has been cut already (shown_text and friends); the
+// whole is escaped once more so that nothing, the file name included, can break it over two lines.
 std::string message(const std::string& origin, const std::string& where, const std::string& expected,
                     const std::string& found) {
-  return origin + ": " + where + ": expected " + expected + ", found " + found;
+  return shown_text(origin + ": " + where + ": expected " + expected + ", found " + found, std::string::npos);
 }
 
 std::string escape_token(const std::string& key) {
@@ -44,10 +49,11 @@ std::string escape_token(const std::string& key) {
 }
 
 std::string read_file(const std::string& path) {
+  const std::string shown = shown_text(path, std::string::npos);  // a file name may hold a newline, too
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": cannot open: is a directory");
+  if (std::filesystem::is_directory(path, ec)) throw InputError(shown + ": cannot open: is a directory");
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) throw InputError(path + ": cannot open: " + std::strerror(errno));
+  if (!file) throw InputError(shown + ": cannot open: " + std::strerror(errno));
   std::string text;
   char buffer[65536];
   size_t n = 0;
@@ -55,91 +61,22 @@ std::string read_file(const std::string& path) {
     text.append(buffer, n);
     if (text.size() > kMaxScenarioBytes) {
       std::fclose(file);
-      throw InputError(path + ": cannot read: larger than 16 MiB, which no scenario is");
+      throw InputError(shown + ": cannot read: larger than 16 MiB, which no scenario is");
     }
   }
   bool failed = std::ferror(file);
   int error = errno;
   std::fclose(file);
-  if (failed) throw InputError(path + ": cannot read: " + std::strerror(error));
+  if (failed) throw InputError(shown + ": cannot read: " + std::strerror(error));
   return text;
 }
 
-// Parses strictly (no comments) and rejects duplicate keys, which nlohmann would otherwise resolve silently — a
-// copy-pasted block with one edit is exactly the mistake that should not pass.
 json parse_json(const std::string& text, const std::string& origin) {
-  struct Frame {
-    bool is_object;
-    std::set<std::string> keys;
-    std::string token;  // current child: key, or index for arrays
-    size_t index = 0;
-  };
-  std::vector<Frame> stack;
-  std::string duplicate_at, duplicate_key;
-  auto frame_pointer = [&]() {
-    std::string p;
-    for (size_t i = 0; i + 1 < stack.size(); ++i) p += "/" + stack[i].token;
-    return p;
-  };
-  auto element_done = [&]() {
-    if (!stack.empty() && !stack.back().is_object) stack.back().token = std::to_string(++stack.back().index);
-  };
-  json::parser_callback_t callback = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        stack.push_back({true, {}, "", 0});
-        break;
-      case json::parse_event_t::array_start:
-        stack.push_back({false, {}, "0", 0});
-        break;
-      case json::parse_event_t::key: {
-        std::string key = parsed.get<std::string>();
-        if (!stack.back().keys.insert(key).second && duplicate_at.empty()) {
-          duplicate_at = frame_pointer() + "/" + escape_token(key);
-          duplicate_key = key;
-        }
-        stack.back().token = escape_token(key);
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        stack.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::value:
-        element_done();
-        break;
-    }
-    return true;
-  };
-  json result;
   try {
-    result = json::parse(text, callback, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const json::parse_error& e) {
-    size_t end = std::min(static_cast<size_t>(e.byte > 0 ? e.byte - 1 : 0), text.size());
-    size_t line = 1, line_start = 0;
-    for (size_t i = 0; i < end; ++i)
-      if (text[i] == '\n') ++line, line_start = i + 1;
-    size_t column = end - line_start + 1;
-    // nlohmann's text reads "... parse error at line L, column C: syntax error while parsing X - unexpected 'c';
-    // expected Y"; keep the part after " - " and split it into our expected/found shape.
-    std::string detail = e.what();
-    size_t dash = detail.find(" - ");
-    detail = dash == std::string::npos ? "invalid JSON" : detail.substr(dash + 3);
-    std::string expected = "valid JSON", found = detail;
-    size_t split = detail.find("; expected ");
-    if (split != std::string::npos) {
-      expected = detail.substr(split + 11);
-      found = detail.substr(0, split);
-      if (found.rfind("unexpected ", 0) == 0) found = found.substr(11);
-    }
-    throw InputError(
-        message(origin, "line " + std::to_string(line) + ", column " + std::to_string(column), expected, found));
+    return parse_scenario_json(text);
+  } catch (const JsonTextError& e) {
+    throw InputError(message(origin, e.where, e.expected, e.found));
   }
-  if (!duplicate_at.empty())
-    throw InputError(
-        message(origin, duplicate_at, "each key once per object", json(duplicate_key).dump() + " a second time"));
-  return result;
 }
 
 struct AppliedSet {
@@ -194,7 +131,7 @@ bool is_array_type(FieldType t) {
 // by the validation that follows, like any value in the file. Returns the pointer it set.
 std::string apply_set(json& root, const std::string& argument, const std::string& origin) {
   auto fail = [&](const std::string& expected, const std::string& found) -> InputError {
-    return InputError(message(origin, "--set " + argument, expected, found));
+    return InputError(message(origin, "--set " + shown_text(argument), expected, found));
   };
   size_t eq = argument.find('=');
   if (eq == std::string::npos) throw fail("PATH=VALUE", "no \"=\"");
@@ -202,8 +139,18 @@ std::string apply_set(json& root, const std::string& argument, const std::string
   std::vector<std::string> tokens = path_tokens(path);
   if (tokens.empty() || (tokens.size() == 1 && tokens[0].empty()))
     throw fail("a field path such as routing.ttl or /routing/ttl before \"=\"", "an empty path");
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = text;  // "300s" is not JSON; take it as the string it obviously is
+  json value;
+  try {
+    value = parse_scenario_json(text);
+  } catch (const JsonTextError& e) {
+    // "300s" is not JSON; take it as the string it obviously is. JSON beyond our bounds (1e400, deep nesting) is
+    // meant as JSON, so it is an error here rather than a string that fails later for a reason nobody wrote.
+    if (!e.syntax) {
+      bool top = e.where == "(top level)" || e.where.rfind("line ", 0) == 0;
+      throw fail(e.expected + (top ? "" : " (in VALUE at " + e.where + ")"), e.found);
+    }
+    value = text;
+  }
 
   if (!root.is_object()) throw fail("a scenario file holding a JSON object", describe_json(root));
   // Where we are: the schema row of the current node (nullptr = the root or a list element, both plain objects),
@@ -214,19 +161,20 @@ std::string apply_set(json& root, const std::string& argument, const std::string
   for (size_t i = 0; i < tokens.size(); ++i) {
     const std::string& token = tokens[i];
     bool last = i + 1 == tokens.size();
-    if (token.empty()) throw fail("no empty component in the path", "\"" + path + "\"");
+    if (token.empty()) throw fail("no empty component in the path", shown_string(path));
     std::string at = pointer + "/" + escape_token(token);
     if (kind == Kind::Object || kind == Kind::Map) {
       if (!node->is_object())
-        throw InputError(message(origin, shown_pointer(pointer), "an object (to apply --set " + argument + ")",
-                                 describe_json(*node)));
+        throw InputError(message(origin, shown_pointer(pointer),
+                                 "an object (to apply --set " + shown_text(argument) + ")", describe_json(*node)));
       if (kind == Kind::Map) {
-        if (!last) throw fail("nothing after " + at + " (its value is a single condition or mode)", "more path");
+        if (!last)
+          throw fail("nothing after " + shown_pointer(at) + " (its value is a single condition or mode)", "more path");
         (*node)[token] = value;
         return at;
       }
       const FieldSpec* row = schema_row_for(pattern + "/" + token);
-      if (!row) throw fail(known_keys_expectation(pattern, token), "unknown key \"" + token + "\"");
+      if (!row) throw fail(known_keys_expectation(pattern, token), "unknown key " + shown_string(token));
       pattern += "/" + token;
       pointer = at;
       if (last) {
@@ -235,7 +183,7 @@ std::string apply_set(json& root, const std::string& argument, const std::string
       }
       bool container = row->type == FieldType::Object || row->type == FieldType::ReplicationModes ||
                        row->type == FieldType::Expectations || is_array_type(row->type);
-      if (!container) throw fail("nothing after " + pointer + " (a single value)", "\"" + tokens[i + 1] + "\"");
+      if (!container) throw fail("nothing after " + pointer + " (a single value)", shown_string(tokens[i + 1]));
       if (!node->contains(token)) (*node)[token] = is_array_type(row->type) ? json::array() : json::object();
       node = &(*node)[token];
       kind = row->type == FieldType::Object                                                     ? Kind::Object
@@ -246,13 +194,13 @@ std::string apply_set(json& root, const std::string& argument, const std::string
     }
     // List or Value: the token indexes an existing element.
     if (!node->is_array())
-      throw InputError(
-          message(origin, shown_pointer(pointer), "a list (to apply --set " + argument + ")", describe_json(*node)));
+      throw InputError(message(origin, shown_pointer(pointer), "a list (to apply --set " + shown_text(argument) + ")",
+                               describe_json(*node)));
     size_t index = 0;
-    if (!parse_index(token, index)) throw fail("an index into the list " + pointer, "\"" + token + "\"");
+    if (!parse_index(token, index)) throw fail("an index into the list " + pointer, shown_string(token));
     if (index >= node->size())
       throw fail("an index below " + std::to_string(node->size()) + " (" + pointer + " has " +
-                     std::to_string(node->size()) + (node->size() == 1 ? " item)" : " items)"),
+                     count_of(node->size(), "item", "items") + ")",
                  "index " + token);
     pointer = at;
     if (last) {
@@ -399,7 +347,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin, 
     std::string from;
     for (const AppliedSet& set : applied) {
       const std::string& p = set.pointer;
-      if (e.pointer == p || e.pointer.rfind(p + "/", 0) == 0) from = " (from --set " + set.argument + ")";
+      if (e.pointer == p || e.pointer.rfind(p + "/", 0) == 0) from = " (from --set " + shown_text(set.argument) + ")";
     }
     throw InputError(message(origin, shown_pointer(e.pointer), e.expected, e.found) + from);
   }

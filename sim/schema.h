@@ -1,6 +1,9 @@
 // The scenario schema: one table row per tunable (JSON path, type, default, range, one line of help). Validation,
 // default filling, normalisation and the scenario reference (docs/scenarios.md) all come from this table, so they
 // cannot drift apart. The loader (sim/scenario.cpp) adds file reading, --set overrides and the typed Scenario.
+//
+// Three files: sim/schema_table.cpp (the table, and how a row reads in words), sim/schema.cpp (the validator) and
+// sim/schema_docs.cpp (docs/scenarios.md).
 #pragma once
 
 #include <limits>
@@ -77,8 +80,19 @@ const FieldSpec* schema_row_for(const std::string& pattern);
 // "one of the keys kind, policy, ttl, ... (did you mean "ttl"?)" for an unknown `key` in the object at `pattern`.
 std::string known_keys_expectation(const std::string& pattern, const std::string& key);
 
-// A short description of a JSON value for "found ...": "\"35\"", "35", "an object", "nothing".
+// A short description of a JSON value for "found ...": "\"35\"", "35", "an object", "a list of 3 items". Strings are
+// shown as shown_string() shows them.
 std::string describe_json(const nlohmann::json& value);
+
+// How user text appears in a message: control characters escaped (\n, \u001b) and invalid UTF-8 replaced, so a
+// message stays on one line, and cut at a character boundary after `max_bytes` with "... (N bytes)" after it. 80
+// bytes never cut a valid region name (at most 64) or a scenario's own JSON pointers.
+constexpr size_t kMaxShownBytes = 80;
+std::string shown_text(const std::string& text, size_t max_bytes = kMaxShownBytes);
+// A string as JSON with quotes, shown: "\"us-east-1\"", or "\"aaaa...\" (100000 bytes)" when cut.
+std::string shown_string(const std::string& text);
+// "1 item", "3 items".
+std::string count_of(size_t n, const std::string& singular, const std::string& plural);
 
 // docs/scenarios.md, generated from the table; `metric_aliases` are (name, meaning) pairs of the expect block.
 std::string schema_reference_markdown(const std::vector<std::pair<std::string, std::string>>& metric_aliases);

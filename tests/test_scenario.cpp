@@ -9,6 +9,7 @@
 
 #include "sim/scenario.h"
 #include "sim/scenario_loader.h"
+#include "sim/schema.h"
 
 using namespace mrsim;
 using nlohmann::json;
@@ -216,6 +217,22 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/expect/rto_s", "\"<=\"", "/expect/rto_s", "a condition \"<op> <number>\"", "\"<=\""},
     {"/expect/rto_s", "300", "/expect/rto_s", "a condition \"<op> <number>\"", "300"},
     {"/expect/rto_s", "\"<= 5s\"", "/expect/rto_s", "a condition \"<op> <number>\"", "\"<= 5s\""},
+    // quantities beyond a double: an overflow is out of the field's range, an underflow says so, and -0 is 0
+    {"/faults/0/at", "\"1.7976931348623157e308s\"", "/faults/0/at", "a duration from 0s to 30d",
+     "\"1.7976931348623157e308s\""},
+    {"/faults/0/at", "\"30.001d\"", "/faults/0/at", "a duration from 0s to 30d", "\"30.001d\""},
+    {"/faults/0/duration", "\"1e400s\"", "/faults/0/duration", "a duration > 0s and <= 30d", "\"1e400s\""},
+    {"/routing/ttl", "\"1e308d\"", "/routing/ttl", "a duration from 0s to 1d", "\"1e308d\""},
+    {"/links/0/bandwidth", "\"1e-324bps\"", "/links/0/bandwidth",
+     "a bandwidth of 0 or at least 4.9e-324Bps (smaller nonzero numbers underflow a double to 0)", "\"1e-324bps\""},
+    {"/duration", "\"-0s\"", "/duration", "a duration > 0s and <= 30d", "\"-0s\""},
+    {"/clients/0/timeout", "\"-0.0ms\"", "/clients/0/timeout", "a duration > 0s", "\"-0.0ms\""},
+    // checks across fields quote the value as it was written, not its canonical rewrite ("3h", "1.5h", "10s")
+    {"/faults/0/at", "\"180m\"", "/faults/0/at", "a start before the end of the run (2h)", "\"180m\""},
+    {"/faults/0/duration", "\"5400001ms\"", "/faults/0/duration",
+     "a duration that ends by the end of the run (at most 1.5h after 30m)", "\"5400001ms\""},
+    {"/health_check/timeout", "\"10000ms\"", "/health_check/timeout", "a duration shorter than interval (10s)",
+     "\"10000ms\""},
 };
 
 }  // namespace
@@ -505,6 +522,16 @@ TEST_CASE("a bad --set names the argument", "[unit]") {
                        "clients.0={})"},
       {"database.primary=mars", "bad.json: /database/primary: expected a region defined in /regions"},
       {"regions.0.name=\xff", "bad.json: /regions/0/name: expected a region name of 1 to 64 letters"},
+      // A VALUE that is JSON beyond a double's range is refused as such; one that is a quantity stays a string.
+      {"seed=1e400", "bad.json: --set seed=1e400: expected a number a double can hold (magnitude at most 1.8e308), "
+                     "found 1e400"},
+      {"description=[1, 1e-400]", "bad.json: --set description=[1, 1e-400]: expected a number a double can hold (0, or "
+                                  "magnitude at least 4.9e-324; smaller ones underflow to 0) (in VALUE at /1), found "
+                                  "1e-400"},
+      {"faults.0.at=1e400s", "bad.json: /faults/0/at: expected a duration from 0s to 30d, found \"1e400s\""},
+      {"links.0.bandwidth=1e-324bps", "bad.json: /links/0/bandwidth: expected a bandwidth of 0 or at least "
+                                      "4.9e-324Bps (smaller nonzero numbers underflow a double to 0), found "
+                                      "\"1e-324bps\""},
   }));
   CAPTURE(argument);
   CHECK_THAT(load_error(kBase, {argument}), Catch::Contains(expected));
@@ -563,6 +590,8 @@ TEST_CASE("every bad-input fixture is rejected for the reason its name gives", "
       {"fault_after_end.json", "/faults/0/duration: expected a duration that ends by the end of the run"},
       {"probability_out_of_range.json", "/clients/0/read_fraction: expected a probability from 0 to 1"},
       {"overlapping_partition.json", "/faults/0/groups/1/0: expected a region in only one group"},
+      {"number_overflow.json", "/clients/0/rate_per_s (line 4, column 53): expected a number a double can hold "
+                               "(magnitude at most 1.8e308), found 1e400"},
   }));
   std::string path = std::string(MRSIM_SOURCE_DIR) + "/tests/bad_input/" + file;
   CAPTURE(path);
@@ -573,4 +602,102 @@ TEST_CASE("every bad-input fixture is rejected for the reason its name gives", "
     CHECK_THAT(std::string(e.what()), Catch::StartsWith(path + ": "));
     CHECK_THAT(std::string(e.what()), Catch::Contains(expected));
   }
+}
+
+TEST_CASE("nesting deeper than 64 levels is refused where it happens, however deep it goes", "[unit]") {
+  // 100,000 levels used to overflow the stack (a segfault with no message) when the value was described.
+  size_t depth = GENERATE(size_t{65}, size_t{100000});
+  CAPTURE(depth);
+  std::string deep = std::string(depth, '[') + std::string(depth, ']');
+  SECTION("in the file: the pointer, cut short, and the line and column of level 65") {
+    std::string what = load_error("{\"name\": " + deep + "}");
+    // The object is level 1 and the name's list level 2, at column 10: level 65 opens at column 73.
+    CHECK_THAT(what, Catch::StartsWith("bad.json: /name/0/0/0/0/0/"));
+    CHECK_THAT(what, Catch::Contains(" (line 1, column 73): expected at most 64 levels of nested lists and objects, "
+                                     "found a list or object at level 65"));
+    CHECK(what.size() < 400);
+  }
+  SECTION("in a --set VALUE") {
+    std::string what = load_error(kBase, {"description=" + deep});
+    CHECK_THAT(what, Catch::StartsWith("bad.json: --set description=[[[["));
+    CHECK_THAT(what, Catch::Contains("expected at most 64 levels of nested lists and objects (in VALUE at /0/0/0/"));
+    CHECK(what.size() < 500);
+  }
+}
+
+TEST_CASE("64 levels of nesting parse, and the validator describes them without recursing into trouble", "[unit]") {
+  // The object is level 1; 63 more in the name make 64.
+  std::string what = load_error("{\"name\": " + std::string(63, '[') + std::string(63, ']') + "}");
+  CHECK(what == "bad.json: /name: expected a string, found a list of 1 item");
+}
+
+TEST_CASE("numbers beyond a double in the file name their pointer, and their line when the parser knows it", "[unit]") {
+  auto [text, expected] = GENERATE(table<std::string, std::string>({
+      {"{\n  \"seed\": 1e400\n}",
+       "bad.json: /seed (line 2, column 11): expected a number a double can hold (magnitude at most 1.8e308), found "
+       "1e400"},
+      {R"({"clients": [{"region": "a", "rate_per_s": -1e999}]})",
+       "bad.json: /clients/0/rate_per_s (line 1, column 44): expected a number a double can hold"},
+      {"{\"seed\": 1" + std::string(400, '0') + "}",
+       "bad.json: /seed (line 1, column 10): expected a number a double can hold (magnitude at most 1.8e308), found "
+       "10000000000000000000000000000000000000000000000000000000000000000000000000000000... (401 bytes)"},
+      {"1e400", "bad.json: line 1, column 1: expected a number a double can hold"},
+      {R"({"routing": {"stale_fraction": 1e-400}})",
+       "bad.json: /routing/stale_fraction: expected a number a double can hold (0, or magnitude at least 4.9e-324; "
+       "smaller ones underflow to 0), found 1e-400"},
+  }));
+  CAPTURE(text);
+  CHECK_THAT(load_error(text), Catch::StartsWith(expected));
+}
+
+TEST_CASE("a negative zero is zero: in a number, an integer and a quantity", "[unit]") {
+  Scenario s = load(kBase, {"seed=-0", "routing.stale_fraction=-0.0", "routing.ttl=-0s", "clients.0.max_retries=-0"});
+  CHECK(s.seed == 0);
+  CHECK(s.routing.stale_fraction == 0);
+  CHECK(s.routing.ttl_s == 0);
+  CHECK(s.clients[0].max_retries == 0);
+  json canonical = json::parse(s.canonical_json);
+  CHECK(canonical["seed"].dump() == "0");
+  CHECK(canonical["routing"]["stale_fraction"].dump() == "0");
+  CHECK(canonical["routing"]["ttl"] == "0s");
+  CHECK(load(kBase, {"seed=0", "routing.stale_fraction=0", "routing.ttl=0s", "clients.0.max_retries=0"}).hash ==
+        s.hash);
+}
+
+TEST_CASE("echoed user text is cut and escaped, so every message stays one short line", "[unit]") {
+  const std::string huge(100000, 'x');
+  auto [text, sets, expected] = GENERATE_COPY(table<std::string, std::vector<std::string>, std::string>({
+      {base_with("/routing/" + huge, "1"), {}, "found unknown key \"xxxxxxxxxx"},
+      {base_with("/routing/" + huge, "1"), {}, "xxx...\" (100000 bytes)"},
+      {base_with("/description", ("\"" + huge + "\"").c_str()), {}, "xxx...\" (100000 bytes)"},
+      {kBase, {"routing." + huge + "=1"}, "bad.json: --set routing.xxxxxxxx"},
+      {kBase, {"routing." + huge + "=1"}, "xxx... (100010 bytes): expected one of the keys"},
+      {kBase, {"routing.ttl=" + huge}, "found \"xxxxxxxx"},
+      {kBase, {"routing.ttl=" + huge}, "xxx...\" (100000 bytes) (from --set routing.ttl=xxxxxxx"},
+      {kBase, {"routing.ttl=" + huge}, "xxx... (100012 bytes))"},
+      {kBase, {"expect./" + huge + "=1"}, "/expect/~1xxxxxxxxxxxxxx"},
+      {kBase, {"expect." + huge + "=<= 1"}, "bad.json: /expect/xxxxxxxxxx"},
+      // pointers are cut at 160 bytes, room for a 64-character region name after /database/replication/overrides/
+      {kBase, {"expect." + huge + "=<= 1"}, "xxx... (100008 bytes): expected a metric alias"},
+      // control characters and invalid UTF-8 are shown escaped, never raw
+      {base_with("/routing/t\ntl\x1b", "\"1s\""), {}, R"(bad.json: /routing/t\ntl\u001b: expected one of the keys)"},
+      {kBase, {"routing.t\ntl=1s"}, R"(bad.json: --set routing.t\ntl=1s: expected one of the keys)"},
+      {kBase,
+       {"routing.ttl=\x1b[31m\xff"},
+       "found \"\\u001b[31m\xEF\xBF\xBD\" (from --set routing.ttl=\\u001b[31m\xEF\xBF\xBD)"},
+  }));
+  CAPTURE(expected);
+  std::string what = load_error(text, sets);
+  CHECK_THAT(what, Catch::Contains(expected));
+  CHECK(what.find('\n') == std::string::npos);
+  // Each echo is at most ~100 bytes; the rest is our own words (the longest lists the 18 metric aliases).
+  CHECK(what.size() < 1000);
+}
+
+TEST_CASE("a list in a message is counted with a noun that agrees", "[unit]") {
+  const std::string long_name(100, 'r');
+  CHECK_THAT(load_error(base_with("/name", ("[\"" + long_name + "\"]").c_str())),
+             Catch::EndsWith("found a list of 1 item"));
+  CHECK_THAT(load_error(base_with("/name", ("[\"" + long_name + "\", 2]").c_str())),
+             Catch::EndsWith("found a list of 2 items"));
 }

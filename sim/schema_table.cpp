@@ -1,0 +1,408 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "sim/schema.h"
+#include "sim/schema_text.h"
+#include "sim/units.h"
+
+namespace mrsim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kHour = 3600, kDay = 86400;
+constexpr double kMiB = 1024 * 1024;
+constexpr double kMaxRun = 30 * kDay;
+constexpr double kMaxBandwidth = 100e12 / 8;  // 100Tbps
+
+using T = FieldType;
+using P = Presence;
+
+// The table. Order matters twice: it is the order of docs/scenarios.md, and the order fields are checked in — a row
+// that refers to regions, the primary or the run's duration comes after the row that defines them. Defaults are the
+// ones in sim/scenario.h, written in file form. Every quantity has an upper bound, so that a typo ("2000h") fails
+// loudly instead of running for days (CONVENTIONS.md: put a bound on everything).
+
+const std::vector<FieldSpec> kSchema = {
+    {"/name", T::String, P::Derived, "the file name without its extension", 1, 200, false, "",
+     "Short name of the scenario, shown in reports."},
+    {"/description", T::String, P::Default, "\"\"", 0, 4000, false, "",
+     "What the scenario shows and why, in a sentence or a paragraph."},
+    {"/seed", T::Seed, P::Default, "1", 0, kNoLimit, false, "",
+     "Seed of every random stream in the run (unsigned 64-bit); `--seed` overrides it."},
+    {"/duration", T::Duration, P::Default, "\"1h\"", 0, kMaxRun, true, "", "Simulated length of the run."},
+
+    {"/regions", T::ObjectList, P::Required, "", 1, 64, false, "", "The regions; each becomes a zone of hosts."},
+    {"/regions/*/name", T::String, P::Required, "", 1, 64, false, "",
+     "Region name, unique; letters, digits, `-` and `_` (e.g. `us-east-1`)."},
+    {"/regions/*/lan_latency", T::Duration, P::Default, "\"500us\"", 0, 10, false, "",
+     "One-way latency inside the region (client edge -> app -> database)."},
+    {"/regions/*/lan_bandwidth", T::Bandwidth, P::Default, "\"10Gbps\"", 0, kMaxBandwidth, true, "",
+     "Bandwidth inside the region; at most 100Tbps, beyond any network built."},
+    {"/regions/*/clock_offset", T::Duration, P::Default, "\"0s\"", 0, kHour, false, "",
+     "How far this region's node clocks run ahead of true time (negative offsets are not supported)."},
+    {"/regions/*/clock_drift_ppm", T::Number, P::Default, "0", -1000, 1000, false, "",
+     "Drift of this region's node clocks, in parts per million (negative = slow)."},
+
+    {"/links", T::ObjectList, P::Default, "[]", 0, 2016, false, "",
+     "Inter-region links; symmetric. Every pair of regions must be connected by some path."},
+    {"/links/*/between", T::RegionPair, P::Required, "", 0, kNoLimit, false, "",
+     "The two regions the link joins, e.g. `[\"us-east-1\", \"us-west-2\"]`; at most one link per pair."},
+    {"/links/*/latency", T::Duration, P::Required, "", 0, 10, false, "", "One-way latency of the link."},
+    {"/links/*/bandwidth", T::Bandwidth, P::Required, "", 0, kMaxBandwidth, true, "",
+     "Bandwidth of the link; at most 100Tbps, beyond any network built."},
+    {"/links/*/cost_per_gb", T::Number, P::Default, "0.02", 0, 1000, false, "",
+     "USD per GB crossing the link, either direction."},
+
+    {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
+    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false, "single-primary",
+     "Replication topology; one primary that takes every write, replicas that follow it."},
+    {"/database/primary", T::RegionName, P::Required, "", 0, 0, false, "", "Region of the initial primary."},
+    {"/database/replicas", T::RegionList, P::Default, "[]", 0, 63, false, "",
+     "Regions holding one replica each, in promotion-preference order; not the primary, no repeats."},
+    {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
+    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync",
+     "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has it."},
+    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false, "async|sync",
+     "Per-replica mode, e.g. `{\"us-west-2\": \"sync\"}`; keys must be replica regions."},
+    {"/database/replication/apply_delay", T::Duration, P::Default, "\"1ms\"", 0, kHour, false, "",
+     "Time a replica takes to apply one shipped batch."},
+    {"/database/replication/reconnect_delay", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
+     "A broken replication stream retries after this long."},
+    {"/database/read_service_time", T::Duration, P::Default, "\"1ms\"", 0, 10, false, "",
+     "Time a node spends serving one read."},
+    {"/database/write_service_time", T::Duration, P::Default, "\"2ms\"", 0, 10, false, "",
+     "Time a node spends on one write (local commit)."},
+    {"/database/keys", T::Integer, P::Default, "10000", 1, 1e9, false, "", "Size of the key space."},
+    {"/database/entry_size", T::Size, P::Default, "\"256B\"", 1, 64 * kMiB, false, "",
+     "Size of one replicated log entry."},
+
+    {"/routing", T::Object, P::Default, "{}", 0, 0, false, "", "How clients find the primary."},
+    {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns", "Routing mechanism."},
+    {"/routing/policy", T::Enum, P::Default, "\"failover\"", 0, 0, false, "failover",
+     "DNS policy: `failover` answers with the current primary's region."},
+    {"/routing/ttl", T::Duration, P::Default, "\"1m\"", 0, kDay, false, "", "TTL of the DNS record."},
+    {"/routing/update_delay", T::Duration, P::Default, "\"10s\"", 0, kDay, false, "",
+     "Time from a record change to every authoritative server serving it."},
+    {"/routing/resolvers_per_region", T::Integer, P::Default, "10", 1, 10000, false, "",
+     "Caching resolvers per region; clients are spread over them."},
+    {"/routing/stale_fraction", T::Probability, P::Default, "0", 0, 1, false, "",
+     "Fraction of resolvers that keep serving an expired answer."},
+    {"/routing/stale_extra", T::Duration, P::Default, "\"0s\"", 0, kDay, false, "",
+     "How long past the TTL those resolvers keep it."},
+
+    {"/health_check", T::Object, P::Default, "{}", 0, 0, false, "", "Probes of the primary."},
+    {"/health_check/from", T::RegionName, P::Derived,
+     "the first replica's region, else the first region that is not the primary, else the primary", 0, 0, false, "",
+     "Region the checker and the failover controller run in."},
+    {"/health_check/interval", T::Duration, P::Default, "\"10s\"", 0, kHour, true, "", "Time between probes."},
+    {"/health_check/timeout", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
+     "A probe with no answer after this long fails; must be shorter than `interval`."},
+    {"/health_check/failure_threshold", T::Integer, P::Default, "3", 1, 1000, false, "",
+     "Consecutive failed probes that make the primary unhealthy."},
+    {"/health_check/rise_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
+     "Consecutive good probes that make it healthy again."},
+    {"/health_check/probe_size", T::Size, P::Default, "\"200B\"", 1, kMiB, false, "", "Size of a probe message."},
+
+    {"/failover", T::Object, P::Default, "{}", 0, 0, false, "", "What happens when the primary is unhealthy."},
+    {"/failover/policy", T::Enum, P::Default, "\"automatic\"", 0, 0, false, "automatic|none",
+     "`automatic` promotes a replica; `none` waits for the primary to come back."},
+    {"/failover/cooldown", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
+     "No second failover within this long of the previous one."},
+    {"/failover/promotion_time", T::Duration, P::Default, "\"5s\"", 0, kHour, false, "",
+     "Time a replica needs to become a writable primary."},
+    {"/failover/rpc_timeout", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
+     "Controller-to-node commands time out after this long."},
+
+    {"/clients", T::ObjectList, P::Default, "[]", 0, 1000, false, "", "Groups of clients issuing the load."},
+    {"/clients/*/region", T::RegionName, P::Required, "", 0, 0, false, "", "Region the group runs in."},
+    {"/clients/*/count", T::Integer, P::Default, "100", 1, 1e6, false, "", "Logical clients in the group."},
+    {"/clients/*/rate_per_s", T::Number, P::Default, "50", 0, 1e6, true, "",
+     "Operations per second issued by the whole group (Poisson arrivals)."},
+    {"/clients/*/read_fraction", T::Probability, P::Default, "0.9", 0, 1, false, "",
+     "Fraction of operations that are reads."},
+    {"/clients/*/key_distribution", T::Enum, P::Default, "\"uniform\"", 0, 0, false, "uniform|zipf",
+     "How keys are chosen."},
+    {"/clients/*/zipf_exponent", T::Number, P::Default, "0.99", 0, 10, true, "",
+     "Exponent of the zipf key distribution (used when `key_distribution` is `zipf`)."},
+    {"/clients/*/timeout", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "", "Timeout of one attempt."},
+    {"/clients/*/max_retries", T::Integer, P::Default, "2", 0, 100, false, "",
+     "Retries after a failed attempt (attempts = 1 + max_retries)."},
+    {"/clients/*/retry_backoff", T::Duration, P::Default, "\"200ms\"", 0, kHour, false, "", "Wait before a retry."},
+    {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
+    {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
+
+    {"/faults", T::ObjectList, P::Default, "[]", 0, 1000, false, "",
+     "Scheduled faults; each must start and end within the run."},
+    {"/faults/*/at", T::Duration, P::Required, "", 0, kMaxRun, false, "",
+     "When the fault starts; before the end of the run."},
+    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition",
+     "`region_outage`: every host of `region` goes down; `partition`: links between `groups` are cut."},
+    {"/faults/*/duration", T::Duration, P::Required, "", 0, kMaxRun, true, "",
+     "How long the fault lasts; it must end by the end of the run."},
+    {"/faults/*/region", T::RegionName, P::Optional, "", 0, 0, false, "",
+     "The region that goes down (`region_outage` only; required there)."},
+    {"/faults/*/groups", T::RegionGroups, P::Optional, "", 2, 64, false, "",
+     "Two or more disjoint, non-empty lists of regions (`partition` only; required there); regions not listed "
+     "keep all their links."},
+
+    {"/metrics", T::Object, P::Default, "{}", 0, 0, false, "", "How metrics are computed."},
+    {"/metrics/window", T::Duration, P::Default, "\"10s\"", 0, kDay, true, "",
+     "RTO: sliding window of the client success ratio."},
+    {"/metrics/threshold", T::Probability, P::Default, "0.99", 0, 1, false, "",
+     "RTO: success ratio that counts as recovered."},
+    {"/metrics/stable", T::Duration, P::Default, "\"1m\"", 0, kDay, true, "", "RTO: the ratio must hold this long."},
+    {"/metrics/step", T::Duration, P::Default, "\"1s\"", 0, kHour, true, "", "RTO: resolution of the search."},
+    {"/metrics/sample_interval", T::Duration, P::Default, "\"1s\"", 0, kHour, true, "",
+     "Time between trace samples (lag, success ratio, latency)."},
+
+    {"/expect", T::Expectations, P::Default, "{}", 0, 0, false, "",
+     "Checks on the report, e.g. `{\"rto_s\": \"<= 300\"}`; see Expectations below."},
+};
+
+}  // namespace
+
+const std::vector<FieldSpec>& scenario_schema() {
+  return kSchema;
+}
+
+const FieldSpec* schema_row_for(const std::string& pattern) {
+  for (const FieldSpec& row : kSchema)
+    if (pattern == row.path) return &row;
+  return nullptr;
+}
+
+std::string known_keys_expectation(const std::string& pattern, const std::string& key) {
+  std::vector<std::string> keys;
+  for (const FieldSpec* row : schema_text::children_of(pattern)) keys.push_back(schema_text::last_token(row->path));
+  return "one of the keys " + schema_text::join(keys, ", ") + schema_text::did_you_mean(key, keys);
+}
+
+// Escapes what would break the one-line message (C0 controls, DEL) and replaces invalid UTF-8 with U+FFFD; valid
+// UTF-8 passes unchanged.
+std::string shown_text(const std::string& text, size_t max_bytes) {
+  size_t cut = text.size();
+  if (cut > max_bytes) {
+    cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out;
+  for (size_t i = 0; i < cut;) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      const char* named = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : nullptr;
+      char buffer[8];
+      if (!named) std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+      out += named ? named : buffer;
+      ++i;
+      continue;
+    }
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= cut;
+    for (size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(text, i, length);
+    i += length;
+  }
+  if (cut < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
+std::string shown_string(const std::string& text) {
+  if (text.size() <= kMaxShownBytes) return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  size_t cut = kMaxShownBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string quoted = json(text.substr(0, cut)).dump(-1, ' ', false, json::error_handler_t::replace);
+  quoted.insert(quoted.size() - 1, "...");
+  return quoted + " (" + std::to_string(text.size()) + " bytes)";
+}
+
+std::string count_of(size_t n, const std::string& singular, const std::string& plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+std::string describe_json(const json& value) {
+  if (value.is_object()) return value.empty() ? "{}" : "an object";
+  if (value.is_string()) return shown_string(value.get<std::string>());
+  // Depth is bounded (kMaxJsonDepth) before anything reaches here, so dump() cannot recurse too deep.
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() <= kMaxShownBytes) return text;
+  if (value.is_array()) return "a list of " + count_of(value.size(), "item", "items");
+  return shown_text(text);
+}
+
+namespace schema_text {
+
+std::vector<const FieldSpec*> children_of(const std::string& pattern) {
+  std::vector<const FieldSpec*> out;
+  for (const FieldSpec& row : kSchema) {
+    std::string path = row.path;
+    if (path.size() > pattern.size() + 1 && path.compare(0, pattern.size(), pattern) == 0 &&
+        path[pattern.size()] == '/' && path.find('/', pattern.size() + 1) == std::string::npos)
+      out.push_back(&row);
+  }
+  return out;
+}
+
+std::string format_in_unit(FieldType type, double v) {
+  switch (type) {
+    case T::Duration:
+      return format_duration(v);
+    case T::Size:
+      return format_size(v);
+    case T::Bandwidth:
+      return format_bandwidth(v);
+    default:
+      return format_number(v);
+  }
+}
+
+std::string range_text(const FieldSpec& row) {
+  bool lo = std::isfinite(row.min), hi = std::isfinite(row.max);
+  bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups;
+  if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
+      row.type == T::RegionPair || row.type == T::ReplicationModes || row.type == T::Expectations ||
+      row.type == T::Seed)
+    return "";
+  if (is_list && row.min == 0 && !hi) return "";
+  std::string a = lo ? format_in_unit(row.type, row.min) : "", b = hi ? format_in_unit(row.type, row.max) : "";
+  std::string text;
+  if (lo && hi)
+    text = row.min_exclusive ? "> " + a + " and <= " + b : "from " + a + " to " + b;
+  else if (lo)
+    text = (row.min_exclusive ? "> " : ">= ") + a;
+  else if (hi)
+    text = "<= " + b;
+  // The count that ends the text decides the noun: "from 0 to 1 item" reads wrong, but so does "<= 1 items".
+  double last = hi ? row.max : row.min;
+  return is_list ? text + (last == 1 ? " item" : " items") : text;
+}
+
+std::string type_noun(const FieldSpec& row) {
+  switch (row.type) {
+    case T::Object:
+      return "an object";
+    case T::ObjectList:
+      return "a list of objects";
+    case T::String:
+      return "a string";
+    case T::Enum:
+      return "one of " + quoted_list(split_choices(row.choices));
+    case T::Integer:
+      return "a whole number";
+    case T::Seed:
+      return "an unsigned 64-bit integer";
+    case T::Number:
+      return "a number";
+    case T::Probability:
+      return "a probability";
+    case T::Duration:
+      return "a duration";
+    case T::Size:
+      return "a size";
+    case T::Bandwidth:
+      return "a bandwidth";
+    case T::RegionName:
+      return "a region name";
+    case T::RegionList:
+      return "a list of region names";
+    case T::RegionPair:
+      return "a pair of region names";
+    case T::RegionGroups:
+      return "a list of lists of region names";
+    case T::ReplicationModes:
+      return "an object mapping replica regions to \"sync\" or \"async\"";
+    case T::Expectations:
+      return "an object mapping metrics to conditions such as \"<= 300\"";
+  }
+  return "a value";
+}
+
+std::string escape_token(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string child(const std::string& pointer, const std::string& key) {
+  return pointer + "/" + escape_token(key);
+}
+std::string child(const std::string& pointer, size_t index) {
+  return pointer + "/" + std::to_string(index);
+}
+
+std::string last_token(const std::string& path) {
+  return path.substr(path.rfind('/') + 1);
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+  return out;
+}
+
+std::vector<std::string> split_choices(const char* choices) {
+  std::vector<std::string> out;
+  std::stringstream in(choices);
+  std::string item;
+  while (std::getline(in, item, '|')) out.push_back(item);
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string>& items, size_t max_items) {
+  std::vector<std::string> q;
+  for (size_t i = 0; i < items.size() && i < max_items; ++i) q.push_back(shown_string(items[i]));
+  std::string out = join(q, ", ");
+  if (items.size() > max_items) out += " and " + std::to_string(items.size() - max_items) + " more";
+  return out;
+}
+
+namespace {
+
+// Levenshtein distance, but only when it can be below `limit`: the length difference is a lower bound, and a key of
+// 100 KB is not worth a quadratic table.
+size_t edit_distance(const std::string& a, const std::string& b, size_t limit) {
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) >= limit) return limit;
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c, best_distance);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  return best.empty() ? "" : " (did you mean " + shown_string(best) + "?)";
+}
+
+}  // namespace schema_text
+
+}  // namespace mrsim

@@ -1,0 +1,35 @@
+// Internal to the schema's three files (schema_table.cpp, schema.cpp, schema_docs.cpp): how a table row, a JSON
+// pointer and a list read in words. Not for models or the CLI; they see sim/schema.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/schema.h"
+
+namespace mrsim::schema_text {
+
+// The rows one level below `pattern` ("" for the top level), in table order.
+std::vector<const FieldSpec*> children_of(const std::string& pattern);
+
+// "> 0s", "from 1ms to 1h", ">= 2 items", "" (no limit or not a quantity).
+std::string range_text(const FieldSpec& row);
+// "a duration", "one of \"async\", \"sync\"", "a list of objects".
+std::string type_noun(const FieldSpec& row);
+// A value of the row's type in its canonical spelling: "1ms", "100Tbps", "0.5".
+std::string format_in_unit(FieldType type, double v);
+
+// JSON pointer pieces: "~" and "/" escaped in a token.
+std::string escape_token(const std::string& key);
+std::string child(const std::string& pointer, const std::string& key);
+std::string child(const std::string& pointer, size_t index);
+std::string last_token(const std::string& path);
+
+std::string join(const std::vector<std::string>& items, const std::string& sep);
+std::vector<std::string> split_choices(const char* choices);
+// "\"a\", \"b\"" — every item shown_string()'d, and after `max_items` "and N more".
+std::string quoted_list(const std::vector<std::string>& items, size_t max_items = 8);
+// " (did you mean \"ttl\"?)" when a candidate is within two edits of `word`, else "".
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace mrsim::schema_text
