@@ -67,6 +67,7 @@ class Walker {
     }
     if (pattern == "/health_check") check_health_check(obj, pointer);
     if (pattern == "/faults/*") check_fault(obj, pointer);
+    if (pattern == "/metrics") check_metrics(obj, pointer);
   }
 
  private:
@@ -328,6 +329,28 @@ class Walker {
       throw SchemaError(child(pointer, "timeout"),
                         "a duration shorter than interval (" + format_duration(interval) + ")",
                         as_written(child(pointer, "timeout"), hc["timeout"]));
+  }
+
+  // The RTO search evaluates the success ratio over [t, t + window] at every step; the trace has one sample per
+  // interval. Both walk the whole run, so the run bounds how fine they may be (kMaxStepsPerRun, kMaxSamplesPerRun).
+  void check_metrics(const json& m, const std::string& pointer) {
+    double window = parse_duration_s(m["window"].get<std::string>());
+    double step = parse_duration_s(m["step"].get<std::string>());
+    double sample = parse_duration_s(m["sample_interval"].get<std::string>());
+    double run = run_duration_s_;
+    auto at_least = [&](const char* key, double least, const std::string& why) {
+      throw SchemaError(child(pointer, key), "a duration of at least " + format_duration(least) + " (" + why + ")",
+                        as_written(child(pointer, key), m[key]));
+    };
+    double least_step = run / kMaxStepsPerRun;
+    if (step < least_step)
+      at_least("step", least_step,
+               "the " + format_duration(run) + " run allows at most " + format_number(kMaxStepsPerRun) + " steps");
+    if (window < step) at_least("window", step, "the step, so that no operation falls between two windows");
+    double least_sample = run / kMaxSamplesPerRun;
+    if (sample < least_sample)
+      at_least("sample_interval", least_sample,
+               "the " + format_duration(run) + " run allows at most " + format_number(kMaxSamplesPerRun) + " samples");
   }
 
   void check_fault(json& fault, const std::string& pointer) {

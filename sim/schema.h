@@ -58,6 +58,14 @@ constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
 const std::vector<FieldSpec>& scenario_schema();
 
+// Cross-field bounds, checked once the rows they join are known (those rows' help lines say so). The RTO search takes
+// one step per `metrics.step` over the run, and the trace one sample per `metrics.sample_interval`, so the run's
+// duration divided by each is bounded. 10,000,000 steps take about 2 s per fault that never recovers; a million
+// samples take about 1.5 GB in the trace (measured on the flagship), so a run longer than 11.5 days samples less
+// often than every second.
+constexpr double kMaxStepsPerRun = 1e7;
+constexpr double kMaxSamplesPerRun = 1e6;
+
 // A user error inside the scenario JSON. The loader turns it into the one-line message
 // `<file>: <pointer>: expected <expected>, found <found>`.
 struct SchemaError : std::runtime_error {

@@ -24,7 +24,8 @@ using P = Presence;
 // The table. Order matters twice: it is the order of docs/scenarios.md, and the order fields are checked in — a row
 // that refers to regions, the primary or the run's duration comes after the row that defines them. Defaults are the
 // ones in sim/scenario.h, written in file form. Every quantity has an upper bound, so that a typo ("2000h") fails
-// loudly instead of running for days (CONVENTIONS.md: put a bound on everything).
+// loudly instead of running for days (CONVENTIONS.md: put a bound on everything), and a lower bound wherever a tiny
+// value would make the run spin (a probe or a metrics step every nanosecond); each such bound says why in its help.
 
 const std::vector<FieldSpec> kSchema = {
     {"/name", T::String, P::Derived, "the file name without its extension", 1, 200, false, "",
@@ -98,7 +99,9 @@ const std::vector<FieldSpec> kSchema = {
     {"/health_check/from", T::RegionName, P::Derived,
      "the first replica's region, else the first region that is not the primary, else the primary", 0, 0, false, "",
      "Region the checker and the failover controller run in."},
-    {"/health_check/interval", T::Duration, P::Default, "\"10s\"", 0, kHour, true, "", "Time between probes."},
+    {"/health_check/interval", T::Duration, P::Default, "\"10s\"", 0.1, kHour, false, "",
+     "Time between probes; at least 100ms: HAProxy counts `inter` in milliseconds, Route 53 probes every 10 or 30 s, "
+     "and faster probing is no real configuration (and would cost the run far more time than its clients)."},
     {"/health_check/timeout", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
      "A probe with no answer after this long fails; must be shorter than `interval`."},
     {"/health_check/failure_threshold", T::Integer, P::Default, "3", 1, 1000, false, "",
@@ -150,14 +153,18 @@ const std::vector<FieldSpec> kSchema = {
      "keep all their links."},
 
     {"/metrics", T::Object, P::Default, "{}", 0, 0, false, "", "How metrics are computed."},
-    {"/metrics/window", T::Duration, P::Default, "\"10s\"", 0, kDay, true, "",
-     "RTO: sliding window of the client success ratio."},
+    {"/metrics/window", T::Duration, P::Default, "\"10s\"", 0.001, kDay, false, "",
+     "RTO: sliding window of the client success ratio; at least `step`, so that no operation falls between two "
+     "windows."},
     {"/metrics/threshold", T::Probability, P::Default, "0.99", 0, 1, false, "",
      "RTO: success ratio that counts as recovered."},
     {"/metrics/stable", T::Duration, P::Default, "\"1m\"", 0, kDay, true, "", "RTO: the ratio must hold this long."},
-    {"/metrics/step", T::Duration, P::Default, "\"1s\"", 0, kHour, true, "", "RTO: resolution of the search."},
-    {"/metrics/sample_interval", T::Duration, P::Default, "\"1s\"", 0, kHour, true, "",
-     "Time between trace samples (lag, success ratio, latency)."},
+    {"/metrics/step", T::Duration, P::Default, "\"1s\"", 0.001, kHour, false, "",
+     "RTO: resolution of the search; at least 1ms (an RTO is counted in seconds) and at least `duration` / "
+     "10,000,000 (the search takes one step at a time over the run)."},
+    {"/metrics/sample_interval", T::Duration, P::Default, "\"1s\"", 0.001, kHour, false, "",
+     "Time between trace samples (lag, success ratio, latency); at least 1ms and at least `duration` / 1,000,000 "
+     "(a million samples take about 1.5 GB in the trace)."},
 
     {"/expect", T::Expectations, P::Default, "{}", 0, 0, false, "",
      "Checks on the report, e.g. `{\"rto_s\": \"<= 300\"}`; see Expectations below."},

@@ -101,5 +101,10 @@ expect_bad("a number too large for a double" "number_overflow.json: /clients/0/r
 expect_bad("a huge but finite duration" "/faults/0/at: expected a duration from 0s to 30d, found \"1.7976931348623157e308s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set faults.0.at=1.7976931348623157e308s)
 expect_bad("a 100 KB key in --set" "... (100010 bytes): expected one of the keys" validate ${SOURCE}/scenarios/active-passive-dns.json --set routing.${long_key}=1)
 expect_bad("an underflowing bandwidth" "/links/0/bandwidth: expected a bandwidth of 0 or at least 4.9e-324Bps (smaller nonzero numbers underflow a double to 0)" validate ${SOURCE}/scenarios/active-passive-dns.json --set links.0.bandwidth=1e-324bps)
+# Values that used to be valid and never finish (item 3): refused at once, naming the field.
+expect_bad("a health check every nanosecond" "/health_check/interval: expected a duration from 100ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set health_check.interval=1ns --set health_check.timeout=0.5ns)
+expect_bad("an RTO step of a nanosecond" "/metrics/step: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.step=1ns)
+expect_bad("a trace sample every nanosecond" "/metrics/sample_interval: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.sample_interval=1ns)
+expect_bad("more samples than the trace can hold" "/metrics/sample_interval: expected a duration of at least 2.592s (the 30d run allows at most 1000000 samples), found \"1s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=30d)
 # An output that cannot be written is bad input too, and the other outputs must not be left half-written.
 expect_bad("unwritable output path" "cannot write" run ${SOURCE}/scenarios/active-passive-dns.json --history ${WORK}/out.history.jsonl --report ${WORK}/no-such-dir/r.json)
