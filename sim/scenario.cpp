@@ -29,12 +29,6 @@ namespace {
 // Bound on what we read: scenario files are hand-written; a multi-megabyte one is a wrong path, not a scenario.
 constexpr size_t kMaxScenarioBytes = 16 * 1024 * 1024;
 
-// Pointers are cut longer than other user text: a valid one may hold a 64-character region name after
-// /database/replication/overrides/.
-std::string shown_pointer(const std::string& pointer) {
-  return pointer.empty() ? "(top level)" : shown_text(pointer, 2 * kMaxShownBytes);
-}
-
 // The one line the CLI prints. Every part that echoes user text has been cut already (shown_text and friends); the
 // whole is escaped once more so that nothing, the file name included, can break it over two lines.
 std::string message(const std::string& origin, const std::string& where, const std::string& expected,

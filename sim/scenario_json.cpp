@@ -131,7 +131,7 @@ class BoundedDocument {
   json take() {
     if (error_) throw *error_;
     if (duplicate_)
-      throw JsonTextError(duplicate_->first, "each key once per object",
+      throw JsonTextError(shown_pointer(duplicate_->first), "each key once per object",
                           shown_string(duplicate_->second) + " a second time", false);
     return std::move(root_);
   }
@@ -165,7 +165,7 @@ class BoundedDocument {
             size_t at = kInside) {
     bool not_json = frames_.empty() && end != kInside && end <= text_.size() &&
                     text_.find_first_not_of(" \t\n\r", end) != std::string::npos;
-    std::string where = pointer.empty() ? "(top level)" : shown_text(pointer);
+    std::string where = shown_pointer(pointer);
     if (at != kInside)
       where = pointer.empty() ? line_and_column(text_, at) : where + " (" + line_and_column(text_, at) + ")";
     error_ = JsonTextError(where, expected, shown_text(found), not_json);

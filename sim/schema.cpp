@@ -292,6 +292,15 @@ class Walker {
                               " or a JSON pointer into the report starting with \"/\"",
                           "key " + shown_string(key));
       }
+      if (!is_alias) {
+        // Checked now rather than found absent after the run: "~" must be "~0" or "~1" in a JSON pointer.
+        try {
+          json::json_pointer pointer_syntax(key);
+        } catch (const json::exception&) {
+          throw SchemaError(at, "a JSON pointer into the report (with \"~\" written only as \"~0\" or \"~1\")",
+                            "key " + shown_string(key));
+        }
+      }
       json& cond = item.value();
       const char* expected = "a condition \"<op> <number>\" with <op> one of <, <=, ==, !=, >=, >, such as \"<= 300\"";
       if (!cond.is_string()) throw SchemaError(at, expected, describe_json(cond));

@@ -97,6 +97,9 @@ std::string describe_json(const nlohmann::json& value);
 // bytes never cut a valid region name (at most 64) or a scenario's own JSON pointers.
 constexpr size_t kMaxShownBytes = 80;
 std::string shown_text(const std::string& text, size_t max_bytes = kMaxShownBytes);
+// A JSON pointer, shown: "(top level)" for "", and cut at twice the usual length, so that no valid pointer is (a
+// 64-character region name after /database/replication/overrides/ is the longest).
+std::string shown_pointer(const std::string& pointer);
 // A string as JSON with quotes, shown: "\"us-east-1\"", or "\"aaaa...\" (100000 bytes)" when cut.
 std::string shown_string(const std::string& text);
 // "1 item", "3 items".

@@ -222,6 +222,10 @@ std::string shown_text(const std::string& text, size_t max_bytes) {
   return out;
 }
 
+std::string shown_pointer(const std::string& pointer) {
+  return pointer.empty() ? "(top level)" : shown_text(pointer, 2 * kMaxShownBytes);
+}
+
 std::string shown_string(const std::string& text) {
   if (text.size() <= kMaxShownBytes) return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
   size_t cut = kMaxShownBytes;

@@ -96,7 +96,7 @@ expect_bad("check validates every file before running any" "/colour" check ${SOU
 expect_bad("validate reports the bad file" "/seed" validate ${WORK}/wrong_type.json)
 expect_bad("unknown command" "unknown command" simulate ${SOURCE}/scenarios/active-passive-dns.json)
 # Input that used to crash or end in "internal error" (exit 3), and messages that used to echo 100 KB.
-expect_bad("nesting 100,000 levels deep" "deep.json: /name/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/... (131 bytes) (line 1, column 73): expected at most 64 levels of nested lists and objects" validate ${WORK}/deep.json)
+expect_bad("nesting 100,000 levels deep" "deep.json: /name/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0 (line 1, column 73): expected at most 64 levels of nested lists and objects" validate ${WORK}/deep.json)
 expect_bad("a number too large for a double" "number_overflow.json: /clients/0/rate_per_s (line 4, column 53): expected a number a double can hold" validate ${SOURCE}/tests/bad_input/number_overflow.json)
 expect_bad("a huge but finite duration" "/faults/0/at: expected a duration from 0s to 30d, found \"1.7976931348623157e308s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set faults.0.at=1.7976931348623157e308s)
 expect_bad("a 100 KB key in --set" "... (100010 bytes): expected one of the keys" validate ${SOURCE}/scenarios/active-passive-dns.json --set routing.${long_key}=1)
