@@ -19,6 +19,7 @@
 #include "models/dns.h"
 #include "models/health.h"
 #include "models/network.h"
+#include "sim/footprint.h"
 #include "sim/random.h"
 #include "sim/recorder.h"
 
@@ -179,10 +180,9 @@ History simulate(const Scenario& s) {
   h.links = platform.wan_names;
   for (const auto& l : s.links) h.link_cost_per_gb.push_back(l.cost_per_gb);
 
-  // Growing a vector of millions of records doubles its memory while copying: size it for the offered load.
-  double offered = 0;
-  for (const auto& g : s.clients) offered += g.rate_per_s * s.duration_s;
-  h.ops.reserve(size_t(offered * 1.01 + 1024));
+  // Growing a vector of millions of records doubles its memory while copying: size it for the offered load. The
+  // memory estimate charges exactly this reservation, and the CLI refuses a run whose estimate is over its limit.
+  h.ops.reserve(planned_operation_records(s));
 
   // One database node per region that holds data, in region order.
   std::vector<Database::NodeSpec> specs;
