@@ -22,6 +22,9 @@ namespace mrsim {
 // clamped to [1, n]. `sorted` must be sorted and non-empty; percent in (0, 100].
 double percentile_nearest_rank(const std::vector<double>& sorted, double percent);
 
+// table[index], or prefix + index when the index is outside the table (a history naming an unknown node).
+std::string name_or_index(const std::vector<std::string>& table, int64_t index, const char* prefix);
+
 // Summary of a sample of durations (seconds). Every field but count is undefined when count == 0.
 struct Distribution {
   uint64_t count = 0;
