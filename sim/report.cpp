@@ -1,4 +1,5 @@
-// Report, trace and history writers; see report.h. Layouts: docs/metrics.md (report), docs/trace-format.md.
+// The report writers (JSON and text); see report.h. Layout: docs/metrics.md. The trace and history writers are in
+// trace.cpp; what both share is in output_json.h.
 #include "sim/report.h"
 
 #include <algorithm>
@@ -11,8 +12,9 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/output_json.h"
+
 namespace mrsim {
-namespace {
 
 using Json = nlohmann::ordered_json;
 
@@ -26,11 +28,6 @@ Json seconds(double x) {
   return round_to(x, 1e6);
 }
 Json seconds(const std::optional<double>& x) { return x ? seconds(*x) : Json(); }
-Json ratio(const std::optional<double>& x) {
-  if (!x || !std::isfinite(*x)) return Json();
-  return *x;
-}
-Json usd(double x) { return round_to(x, 1e9); }
 
 // What every output file starts with: what replays it.
 Json run_header(const RunInfo& info) {
@@ -43,6 +40,14 @@ Json run_header(const RunInfo& info) {
   h["duration_s"] = seconds(info.duration_s);
   return h;
 }
+
+namespace {
+
+Json ratio(const std::optional<double>& x) {
+  if (!x || !std::isfinite(*x)) return Json();
+  return *x;
+}
+Json usd(double x) { return round_to(x, 1e9); }
 
 Json availability_json(const AvailabilityCell& cell) {
   Json j;
@@ -406,268 +411,6 @@ std::string report_text(const Json& report) {
     t.print(out);
   }
   return out.str();
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Trace
-
-namespace {
-
-// Same-instant events are listed in causal order: a fault starts, is detected, the controller decides, roles
-// change, routing follows; a fault that ends at that instant is listed last. Within a type, recording order.
-enum EventRank { kFaultStart = 0, kHealth = 1, kDecision = 2, kRoleChange = 3, kDns = 4, kFaultEnd = 5 };
-
-struct TraceEvent {
-  double t;
-  int rank;
-  size_t seq;
-  Json body;
-};
-
-Json node_json(const History& h, int16_t node) {
-  if (node == kNoNode) return Json();
-  if (node >= 0 && static_cast<size_t>(node) < h.nodes.size()) return h.nodes[static_cast<size_t>(node)];
-  return "node" + std::to_string(node);
-}
-
-std::string region_name(const History& h, size_t region) {
-  return region < h.regions.size() ? h.regions[region] : "region" + std::to_string(region);
-}
-
-}  // namespace
-
-Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics) {
-  Json trace = run_header(info);
-  trace["regions"] = h.regions;
-  trace["nodes"] = Json::array();
-  for (size_t n = 0; n < h.nodes.size(); ++n) {
-    trace["nodes"].push_back(
-        {{"name", h.nodes[n]}, {"region", n < h.node_region.size() ? Json(region_name(h, h.node_region[n])) : Json()}});
-  }
-
-  std::vector<TraceEvent> events;
-  for (size_t i = 0; i < h.faults.size(); ++i) {
-    const FaultEvent& e = h.faults[i];
-    bool start = e.what == FaultEventKind::Start;
-    events.push_back({e.t, start ? kFaultStart : kFaultEnd, i,
-                      {{"type", start ? "fault_start" : "fault_end"},
-                       {"fault", e.fault},
-                       {"kind", e.kind},
-                       {"description", e.description}}});
-  }
-  for (size_t i = 0; i < h.health.size(); ++i) {
-    const HealthVerdict& e = h.health[i];
-    events.push_back({e.t, kHealth, i,
-                      {{"type", "health"},
-                       {"node", node_json(h, e.node)},
-                       {"from_region", region_name(h, e.from_region)},
-                       {"healthy", e.healthy}}});
-  }
-  for (size_t i = 0; i < h.decisions.size(); ++i) {
-    const ControllerDecision& e = h.decisions[i];
-    events.push_back({e.t, kDecision, i,
-                      {{"type", "decision"}, {"action", e.action}, {"node", node_json(h, e.node)}, {"detail", e.detail}}});
-  }
-  for (size_t i = 0; i < h.roles.size(); ++i) {
-    const RoleChange& e = h.roles[i];
-    events.push_back({e.t, kRoleChange, i,
-                      {{"type", "role_change"},
-                       {"node", node_json(h, e.node)},
-                       {"role", to_string(e.role)},
-                       {"term", e.term},
-                       {"upstream", node_json(h, e.upstream)}}});
-  }
-  for (size_t i = 0; i < h.dns.size(); ++i) {
-    const DnsChange& e = h.dns[i];
-    events.push_back({e.t, kDns, i,
-                      {{"type", "dns"}, {"record", e.record}, {"answer_region", region_name(h, e.answer_region)}}});
-  }
-  std::sort(events.begin(), events.end(), [](const TraceEvent& a, const TraceEvent& b) {
-    if (a.t != b.t) return a.t < b.t;
-    if (a.rank != b.rank) return a.rank < b.rank;
-    return a.seq < b.seq;
-  });
-  Json event_list = Json::array();
-  for (TraceEvent& e : events) {
-    Json j;
-    j["t_s"] = seconds(e.t);
-    for (auto it = e.body.begin(); it != e.body.end(); ++it) j[it.key()] = std::move(it.value());
-    event_list.push_back(std::move(j));
-  }
-  trace["events"] = std::move(event_list);
-
-  // Samples: interval b covers [b * interval, (b + 1) * interval).
-  Json samples;
-  double interval = metrics.sample_interval_s;
-  samples["interval_s"] = interval;
-  const size_t buckets = sample_count(h.duration_s, interval);
-  auto bucket_of = [&](double t) { return sample_index(t, interval, buckets); };
-  Json t_s = Json::array();
-  for (size_t b = 0; b < buckets; ++b) t_s.push_back(seconds(static_cast<double>(b) * interval));
-  samples["t_s"] = std::move(t_s);
-
-  // Lag: the largest sample in the interval (several replicas' samplers may tick inside one), null without one.
-  std::map<int16_t, std::vector<std::optional<double>>> lag;
-  if (buckets > 0) {
-    for (const LagSample& s : h.lag) {
-      auto& series = lag[s.node];
-      series.resize(buckets);
-      auto& slot = series[bucket_of(s.t)];
-      if (!slot || s.lag_s > *slot) slot = s.lag_s;
-    }
-  }
-  Json lag_json = Json::object();
-  for (const auto& [node, series] : lag) {
-    Json values = Json::array();
-    for (const auto& v : series) values.push_back(seconds(v));
-    lag_json[node >= 0 && static_cast<size_t>(node) < h.nodes.size() ? h.nodes[static_cast<size_t>(node)]
-                                                                     : "node" + std::to_string(node)] = std::move(values);
-  }
-  samples["lag_s"] = std::move(lag_json);
-
-  // Client series per region and kind, from ops invoked in each interval.
-  size_t regions = 0;
-  for (const OpRecord& op : h.ops) regions = std::max(regions, static_cast<size_t>(op.region) + 1);
-  struct Series {
-    std::vector<uint64_t> ops;
-    Json success_ratio = Json::array(), p50 = Json::array(), p99 = Json::array();
-  };
-  std::vector<std::array<Series, 2>> series(regions);
-  std::vector<size_t> order(h.ops.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  auto by_invoke = [&](size_t a, size_t b) { return h.ops[a].invoke_s < h.ops[b].invoke_s; };
-  if (!std::is_sorted(order.begin(), order.end(), by_invoke)) std::stable_sort(order.begin(), order.end(), by_invoke);
-  std::vector<std::array<std::vector<double>, 2>> latencies(regions);
-  std::vector<std::array<uint64_t, 2>> attempted(regions), succeeded(regions);
-  size_t next = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    for (auto& r : latencies) r[0].clear(), r[1].clear();
-    for (auto& r : attempted) r = {0, 0};
-    for (auto& r : succeeded) r = {0, 0};
-    for (; next < order.size() && bucket_of(h.ops[order[next]].invoke_s) <= b; ++next) {
-      const OpRecord& op = h.ops[order[next]];
-      int kind = op.kind == OpKind::Write ? 1 : 0;
-      ++attempted[op.region][kind];
-      if (op.ok()) {
-        ++succeeded[op.region][kind];
-        latencies[op.region][kind].push_back(op.complete_s - op.invoke_s);
-      }
-    }
-    for (size_t r = 0; r < regions; ++r) {
-      for (int kind = 0; kind < 2; ++kind) {
-        Series& s = series[r][kind];
-        s.ops.push_back(attempted[r][kind]);
-        s.success_ratio.push_back(attempted[r][kind] == 0 ? Json()
-                                                           : Json(static_cast<double>(succeeded[r][kind]) /
-                                                                  static_cast<double>(attempted[r][kind])));
-        Distribution d = summarize(latencies[r][kind]);
-        s.p50.push_back(seconds(d.p50));
-        s.p99.push_back(seconds(d.p99));
-      }
-    }
-  }
-  Json clients = Json::object();
-  for (size_t r = 0; r < regions; ++r) {
-    Json region;
-    for (int kind = 0; kind < 2; ++kind) {
-      Series& s = series[r][kind];
-      region[kind == 0 ? "read" : "write"] = {{"ops", s.ops},
-                                              {"success_ratio", std::move(s.success_ratio)},
-                                              {"latency_p50_s", std::move(s.p50)},
-                                              {"latency_p99_s", std::move(s.p99)}};
-    }
-    clients[region_name(h, r)] = std::move(region);
-  }
-  samples["clients"] = std::move(clients);
-  trace["samples"] = std::move(samples);
-  return trace;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// History as JSON lines. Written by hand rather than through nlohmann objects: the bench history has 3.6 million
-// ops. Doubles use std::to_chars (shortest round-trip form), which is exact and the same on every platform.
-
-namespace {
-
-// Appends JSON fragments to a buffer with no intermediate strings; flushed to the stream in large blocks.
-class LineWriter {
- public:
-  explicit LineWriter(std::ostream& out) : out_(out) { buffer_.reserve(kBlock + 1024); }
-  ~LineWriter() { flush(); }
-  void raw(const char* s, size_t n) { buffer_.append(s, n); }
-  void raw(const std::string& s) { buffer_.append(s); }
-  template <size_t N>
-  void literal(const char (&s)[N]) { buffer_.append(s, N - 1); }
-  template <typename Number>
-  void number(Number v) {
-    char buf[32];
-    auto result = std::to_chars(buf, buf + sizeof buf, v);
-    buffer_.append(buf, result.ptr);
-  }
-  void seconds(double v) {
-    if (std::isfinite(v)) {
-      number(v);
-    } else {
-      literal("null");
-    }
-  }
-  void end_line() {
-    buffer_.push_back('\n');
-    if (buffer_.size() >= kBlock) flush();
-  }
-  void flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
-
- private:
-  static constexpr size_t kBlock = 1 << 20;
-  std::ostream& out_;
-  std::string buffer_;
-};
-
-}  // namespace
-
-void write_history_jsonl(std::ostream& out, const History& h) {
-  std::vector<std::string> region_names, node_names;
-  for (const std::string& r : h.regions) region_names.push_back(Json(r).dump());
-  for (const std::string& n : h.nodes) node_names.push_back(Json(n).dump());
-  LineWriter w(out);
-  for (size_t i = 0; i < h.ops.size(); ++i) {
-    const OpRecord& op = h.ops[i];
-    w.literal("{\"op\":");
-    w.number(i);
-    w.literal(",\"client\":");
-    w.number(op.client);
-    w.literal(",\"region\":");
-    w.raw(op.region < region_names.size() ? region_names[op.region] : Json(region_name(h, op.region)).dump());
-    w.literal(",\"kind\":\"");
-    w.raw(to_string(op.kind), std::char_traits<char>::length(to_string(op.kind)));
-    w.literal("\",\"key\":");
-    w.number(op.key);
-    w.literal(",\"invoke_s\":");
-    w.seconds(op.invoke_s);
-    w.literal(",\"complete_s\":");
-    w.seconds(op.complete_s);
-    w.literal(",\"served_s\":");
-    w.seconds(op.served_s);
-    w.literal(",\"outcome\":\"");
-    w.raw(to_string(op.outcome), std::char_traits<char>::length(to_string(op.outcome)));
-    w.literal("\",\"version\":");
-    w.number(op.version);
-    w.literal(",\"node\":");
-    if (op.node == kNoNode) {
-      w.literal("null");
-    } else if (op.node >= 0 && static_cast<size_t>(op.node) < node_names.size()) {
-      w.raw(node_names[static_cast<size_t>(op.node)]);
-    } else {
-      w.raw(node_json(h, op.node).dump());
-    }
-    w.literal(",\"attempts\":");
-    w.number(static_cast<unsigned>(op.attempts));
-    w.literal("}");
-    w.end_line();
-  }
 }
 
 }  // namespace mrsim
