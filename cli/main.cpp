@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/checkers.h"
+#include "sim/engine_config.h"
 #include "sim/expect.h"
 #include "sim/report.h"
 #include "sim/scenario_loader.h"
@@ -37,9 +38,10 @@ const char* const kUsage = R"(mrsim — deterministic discrete-event simulator f
 
 usage:
   mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
-  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]...
+                     [--cfg=KEY:VALUE]...
+  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]...
   mrsim validate SCENARIO... [--set PATH=VALUE]...
-  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S]
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--cfg=KEY:VALUE]...
   mrsim schema                 print the scenario reference (docs/scenarios.md)
   mrsim --version | --help
 
@@ -53,6 +55,10 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
 --seed N          overrides the scenario's seed
 --set PATH=VALUE  overrides any scenario field: dotted (routing.ttl=300s, clients.0.count=50) or a JSON pointer
                   (/routing/ttl=300s); VALUE is JSON if it parses as JSON, else a string
+--cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
+                  exact only with contexts/factory:thread, docs/hardening.md); the replay command lists it. mrsim
+                  refuses network/model and contexts/nthreads; other keys can change results, so keep them out of
+                  comparisons. A setting SimGrid rejects is bad input
 
 exit codes: 0 ok, 1 an expectation missed, 2 bad input (the message names the file, the JSON pointer, what was
 expected and what was found), 3 internal error
@@ -61,6 +67,7 @@ expected and what was found), 3 internal error
 struct CommonOptions {
   std::vector<std::string> scenarios;
   std::vector<std::string> sets;
+  std::vector<std::string> engine_config;  // --cfg
   std::optional<uint64_t> seed;
   std::string report_path, trace_path, history_path;
 };
@@ -74,19 +81,22 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-std::string replay_command(const Scenario& s, const std::vector<std::string>& sets) {
+std::string replay_command(const Scenario& s, const std::vector<std::string>& sets,
+                           const std::vector<std::string>& engine_config) {
   std::string cmd = "mrsim run " + shell_quote(s.source_path) + " --seed " + std::to_string(s.seed);
   for (const auto& set : sets) cmd += " --set " + shell_quote(set);
+  for (const auto& cfg : engine_config) cmd += " " + shell_quote("--cfg=" + cfg);
   return cmd;
 }
 
-RunInfo run_info(const Scenario& s, const std::vector<std::string>& sets) {
+RunInfo run_info(const Scenario& s, const std::vector<std::string>& sets,
+                 const std::vector<std::string>& engine_config) {
   RunInfo info;
   info.seed = s.seed;
   info.scenario_name = s.name;
   info.scenario_hash = s.hash;
   info.version = MRSIM_VERSION;
-  info.command = replay_command(s, sets);
+  info.command = replay_command(s, sets, engine_config);
   info.duration_s = s.duration_s;
   return info;
 }
@@ -145,8 +155,8 @@ int cmd_run(const CommonOptions& o) {
   // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
   std::ofstream history_out;
   if (!o.history_path.empty()) history_out = files.open(o.history_path);
-  const History h = simulate(s);
-  const RunInfo info = run_info(s, o.sets);
+  const History h = simulate(s, o.engine_config);
+  const RunInfo info = run_info(s, o.sets, o.engine_config);
   const auto report = report_json(info, compute_metrics(h, s.metrics));
   bool held = true;
   const std::string expectations = expectation_lines(evaluate_expectations(s, report), held);
@@ -165,11 +175,12 @@ int cmd_run(const CommonOptions& o) {
 // One scenario, in this process: prints its verdict and returns the exit code.
 int check_one(const std::string& path, const CommonOptions& o) {
   const Scenario s = load_scenario_file(path, o.sets, o.seed);
-  const History h = simulate(s);
-  const auto report = report_json(run_info(s, o.sets), compute_metrics(h, s.metrics));
+  const History h = simulate(s, o.engine_config);
+  const auto report = report_json(run_info(s, o.sets, o.engine_config), compute_metrics(h, s.metrics));
   bool held = true;
   const std::string lines = expectation_lines(evaluate_expectations(s, report), held);
-  std::cout << (held ? "PASS " : "FAIL ") << path << "  (replay: " << replay_command(s, o.sets) << ")\n" << lines;
+  std::cout << (held ? "PASS " : "FAIL ") << path << "  (replay: " << replay_command(s, o.sets, o.engine_config)
+            << ")\n" << lines;
   if (s.expect.empty()) std::cout << "  (no expectations)\n";
   return held ? kExitOk : kExitMissed;
 }
@@ -190,6 +201,7 @@ int cmd_check(const CommonOptions& o) {
   if (o.scenarios.empty()) throw InputError("check: expected at least one scenario file");
   // Validate everything first: a typo in the last file should not cost the runs of the others.
   for (const auto& path : o.scenarios) load_scenario_file(path, o.sets, o.seed);
+  check_engine_config(o.engine_config);
   int worst = kExitOk;
   for (const auto& path : o.scenarios) {
     std::cout.flush();
@@ -243,7 +255,7 @@ std::string bench_scenario(const std::string& duration, uint32_t clients, double
   return j.dump();
 }
 
-int cmd_bench(const std::string& duration, uint32_t clients, double rate) {
+int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::vector<std::string>& engine_config) {
   Scenario s = load_scenario_text(bench_scenario(duration, clients, rate), "<bench>", {}, std::nullopt);
   // A region outage at the middle of the run, for 20 minutes or a third of the run, whichever is shorter.
   FaultConfig outage;
@@ -253,7 +265,7 @@ int cmd_bench(const std::string& duration, uint32_t clients, double rate) {
   outage.duration_s = std::min(1200.0, s.duration_s / 3);
   s.faults.push_back(outage);
   const auto t0 = std::chrono::steady_clock::now();
-  const History h = simulate(s);
+  const History h = simulate(s, engine_config);
   const auto t1 = std::chrono::steady_clock::now();
   const RunMetrics m = compute_metrics(h, s.metrics);
   const auto t2 = std::chrono::steady_clock::now();
@@ -294,6 +306,7 @@ int main(int argc, char** argv) {
     double bench_rate = 1000;
     po::options_description opts;
     opts.add_options()("scenario", po::value(&o.scenarios)->multitoken(), "")("set", po::value(&o.sets)->composing(), "")(
+        "cfg", po::value(&o.engine_config)->composing(), "")(
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
         "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
         "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("help,h", "");
@@ -324,10 +337,12 @@ int main(int argc, char** argv) {
     }
     const bool run_outputs = !o.report_path.empty() || !o.trace_path.empty() || !o.history_path.empty();
     if (run_outputs && command != "run") throw InputError(command + ": --report, --trace and --history go with run");
+    if (!o.engine_config.empty() && command != "run" && command != "check" && command != "bench")
+      throw InputError(command + ": --cfg goes with run, check and bench");
     if (command == "run") return cmd_run(o);
     if (command == "check") return cmd_check(o);
     if (command == "validate") return cmd_validate(o);
-    if (command == "bench") return cmd_bench(bench_duration, bench_clients, bench_rate);
+    if (command == "bench") return cmd_bench(bench_duration, bench_clients, bench_rate, o.engine_config);
     if (command == "schema") {
       std::cout << scenario_reference_markdown();
       return kExitOk;

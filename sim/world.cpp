@@ -19,6 +19,7 @@
 #include "models/dns.h"
 #include "models/health.h"
 #include "models/network.h"
+#include "sim/engine_config.h"
 #include "sim/footprint.h"
 #include "sim/random.h"
 #include "sim/recorder.h"
@@ -158,12 +159,15 @@ std::string fault_description(const FaultConfig& f) {
 
 }  // namespace
 
-History simulate(const Scenario& s) {
-  int argc = 1;
-  char program[] = "mrsim";
-  char* argv[] = {program, nullptr};
+History simulate(const Scenario& s, const std::vector<std::string>& engine_config) {
+  check_engine_config(engine_config);  // before the Engine: SimGrid aborts on a setting it rejects
+  std::vector<std::string> args = engine_arguments(engine_config);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = int(args.size());
   xbt_log_control_set("root.thres:critical");
-  sg4::Engine engine(&argc, argv);
+  sg4::Engine engine(&argc, argv.data());
   // LV08 (the default) multiplies latencies by 13.01; CM02 takes the platform's latencies as they are.
   sg4::Engine::set_config("network/model:CM02");
   bool deadlocked = false;

@@ -6,11 +6,16 @@
 // SimGrid keeps global state: call simulate() at most once per process (sweeps and tests use one process a run).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "sim/history.h"
 #include "sim/scenario.h"
 
 namespace mrsim {
 
-History simulate(const Scenario& scenario);
+// `engine_config` are SimGrid settings ("KEY:VALUE", from --cfg) for debugging and sanitizer builds
+// (sim/engine_config.h); a setting SimGrid rejects, or one that would change what mrsim relies on, throws InputError.
+History simulate(const Scenario& scenario, const std::vector<std::string>& engine_config = {});
 
 }  // namespace mrsim

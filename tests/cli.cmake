@@ -19,6 +19,16 @@ foreach(name active-passive-dns partition-split-brain)
   set_tests_properties("${test}" PROPERTIES LABELS determinism)
 endforeach()
 
+# The sanitizer tests simulate with --cfg=contexts/factory:thread: it must not change a result. A short flagship
+# (the outage from 5 to 10 min of 20) keeps the slow thread contexts to a few seconds.
+set(test "determinism: contexts/factory:thread gives the same history, report and trace as the default contexts")
+add_test(NAME "${test}"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim>
+                 -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/active-passive-dns.json
+                 -DSETS=duration=20m,faults.0.at=5m,faults.0.duration=5m
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/context-factory -P ${CMAKE_CURRENT_SOURCE_DIR}/context_factory.cmake)
+set_tests_properties("${test}" PROPERTIES LABELS determinism)
+
 # Bad input through the CLI: exit code 2, one clear message, no output file left behind.
 add_test(NAME "cli: bad input exits 2 with a clear message and writes nothing"
          COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
