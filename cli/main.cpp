@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/output_files.h"
 #include "sim/checkers.h"
 #include "sim/engine_config.h"
 #include "sim/expect.h"
@@ -100,29 +101,6 @@ RunInfo run_info(const Scenario& s, const std::vector<std::string>& sets,
   info.duration_s = s.duration_s;
   return info;
 }
-
-// Writes all outputs of a run or none: each goes to a temporary file first and is renamed into place at the end.
-class OutputFiles {
- public:
-  ~OutputFiles() {
-    for (const auto& [tmp, path] : pending_) std::remove(tmp.c_str());
-  }
-  std::ofstream open(const std::string& path) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw InputError(path + ": cannot write: " + std::strerror(errno));
-    pending_.emplace_back(tmp, path);
-    return out;
-  }
-  void commit() {
-    for (const auto& [tmp, path] : pending_)
-      if (std::rename(tmp.c_str(), path.c_str()) != 0) throw InputError(path + ": cannot write: " + std::strerror(errno));
-    pending_.clear();
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> pending_;
-};
 
 void write_json(OutputFiles& files, const std::string& path, const nlohmann::ordered_json& j) {
   auto out = files.open(path);

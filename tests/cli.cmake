@@ -42,3 +42,8 @@ add_test(NAME "cli: --help and README list the same commands"
 # catch_discover_tests mangles names with ';', '[' or ']' and such tests silently do not run: forbid them.
 add_test(NAME "tests: every Catch2 test name survives discovery by CTest"
          COMMAND ${CMAKE_COMMAND} -DTESTS=$<TARGET_FILE:mrsim_tests> -P ${CMAKE_CURRENT_SOURCE_DIR}/test_names.cmake)
+
+# A run killed by SIGTERM or SIGINT leaves no temporary file; a later run removes those of dead runs.
+add_test(NAME "cli: an interrupted run leaves no temporary file behind"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interrupted_run.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/interrupted_run)
