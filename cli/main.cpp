@@ -20,10 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/memory_limit.h"
 #include "cli/output_files.h"
 #include "sim/checkers.h"
 #include "sim/engine_config.h"
 #include "sim/expect.h"
+#include "sim/footprint.h"
 #include "sim/report.h"
 #include "sim/scenario_loader.h"
 #include "sim/world.h"
@@ -39,10 +41,10 @@ const char* const kUsage = R"(mrsim — deterministic discrete-event simulator f
 
 usage:
   mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
-                     [--cfg=KEY:VALUE]...
-  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]...
+                     [--cfg=KEY:VALUE]... [--max-memory SIZE]
+  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
-  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--cfg=KEY:VALUE]...
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim schema                 print the scenario reference (docs/scenarios.md)
   mrsim --version | --help
 
@@ -54,6 +56,9 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
           prints simulated client operations per wall-clock second and peak memory.
 
 --seed N          overrides the scenario's seed
+--max-memory SIZE refuses (exit 2, before simulating) a run estimated to hold more memory than SIZE ("4GiB");
+                  default 80 % of the machine's memory. The whole history is held for the checkers; validate
+                  prints the estimate
 --set PATH=VALUE  overrides any scenario field: dotted (routing.ttl=300s, clients.0.count=50) or a JSON pointer
                   (/routing/ttl=300s); VALUE is JSON if it parses as JSON, else a string
 --cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
@@ -71,6 +76,7 @@ struct CommonOptions {
   std::vector<std::string> engine_config;  // --cfg
   std::optional<uint64_t> seed;
   std::string report_path, trace_path, history_path;
+  MemoryLimit memory_limit;  // --max-memory, or a share of the machine's memory (cli/memory_limit.h)
 };
 
 std::string shell_quote(const std::string& s) {
@@ -129,6 +135,7 @@ std::string expectation_lines(const std::vector<ExpectationResult>& results, boo
 int cmd_run(const CommonOptions& o) {
   if (o.scenarios.size() != 1) throw InputError("run: expected exactly one scenario file, found " + std::to_string(o.scenarios.size()));
   const Scenario s = load_scenario_file(o.scenarios[0], o.sets, o.seed);
+  refuse_if_over_limit(o.scenarios[0], estimate_memory(s, {!o.trace_path.empty()}), o.memory_limit);
   OutputFiles files;
   // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
   std::ofstream history_out;
@@ -178,7 +185,8 @@ int guarded(const std::function<int()>& body) {
 int cmd_check(const CommonOptions& o) {
   if (o.scenarios.empty()) throw InputError("check: expected at least one scenario file");
   // Validate everything first: a typo in the last file should not cost the runs of the others.
-  for (const auto& path : o.scenarios) load_scenario_file(path, o.sets, o.seed);
+  for (const auto& path : o.scenarios)
+    refuse_if_over_limit(path, estimate_memory(load_scenario_file(path, o.sets, o.seed)), o.memory_limit);
   check_engine_config(o.engine_config);
   int worst = kExitOk;
   for (const auto& path : o.scenarios) {
@@ -202,7 +210,10 @@ int cmd_validate(const CommonOptions& o) {
   if (o.scenarios.empty()) throw InputError("validate: expected at least one scenario file");
   for (const auto& path : o.scenarios) {
     const Scenario s = load_scenario_file(path, o.sets, o.seed);
-    std::cout << "ok " << path << "  (" << s.name << ", hash " << s.hash << ")\n";
+    const MemoryEstimate memory = estimate_memory(s);
+    std::cout << "ok " << path << "  (" << s.name << ", hash " << s.hash << "; a run holds about "
+              << format_memory(memory.bytes) << ", " << int(100 * memory.dominant_share() + 0.5) << " % of it for "
+              << memory.dominant().what << ")\n";
   }
   return kExitOk;
 }
@@ -233,7 +244,8 @@ std::string bench_scenario(const std::string& duration, uint32_t clients, double
   return j.dump();
 }
 
-int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::vector<std::string>& engine_config) {
+int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::vector<std::string>& engine_config,
+              const MemoryLimit& memory_limit) {
   Scenario s = load_scenario_text(bench_scenario(duration, clients, rate), "<bench>", {}, std::nullopt);
   // A region outage at the middle of the run, for 20 minutes or a third of the run, whichever is shorter.
   FaultConfig outage;
@@ -242,6 +254,7 @@ int cmd_bench(const std::string& duration, uint32_t clients, double rate, const 
   outage.at_s = s.duration_s / 2;
   outage.duration_s = std::min(1200.0, s.duration_s / 3);
   s.faults.push_back(outage);
+  refuse_if_over_limit("bench", estimate_memory(s), memory_limit, "shorten --duration or lower --rate or --clients");
   const auto t0 = std::chrono::steady_clock::now();
   const History h = simulate(s, engine_config);
   const auto t1 = std::chrono::steady_clock::now();
@@ -258,6 +271,7 @@ int cmd_bench(const std::string& duration, uint32_t clients, double rate, const 
   std::printf("simulation wall time:          %.2f s\n", sim_s);
   std::printf("simulated ops per wall second: %.0f (simulation), %.0f (simulation + metrics)\n", ops / sim_s, ops / all_s);
   std::printf("peak memory (max RSS):         %.1f MiB\n", usage.ru_maxrss / 1024.0);
+  std::printf("estimated before the run:      %.1f MiB (docs/performance.md)\n", estimate_memory(s).bytes / 1048576.0);
   return kExitOk;
 }
 
@@ -279,7 +293,7 @@ int main(int argc, char** argv) {
   }
   return guarded([&]() -> int {
     CommonOptions o;
-    std::string seed_text, bench_duration = "1h";
+    std::string seed_text, bench_duration = "1h", max_memory_text;
     uint32_t bench_clients = 10000;
     double bench_rate = 1000;
     po::options_description opts;
@@ -287,7 +301,8 @@ int main(int argc, char** argv) {
         "cfg", po::value(&o.engine_config)->composing(), "")(
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
         "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
-        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("help,h", "");
+        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")(
+        "max-memory", po::value(&max_memory_text), "")("help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
     po::variables_map vm;
@@ -317,10 +332,14 @@ int main(int argc, char** argv) {
     if (run_outputs && command != "run") throw InputError(command + ": --report, --trace and --history go with run");
     if (!o.engine_config.empty() && command != "run" && command != "check" && command != "bench")
       throw InputError(command + ": --cfg goes with run, check and bench");
+    if (vm.count("max-memory") && command != "run" && command != "check" && command != "bench")
+      throw InputError(command + ": --max-memory goes with run, check and bench");
+    o.memory_limit = memory_limit(vm.count("max-memory") ? std::optional(max_memory_text) : std::nullopt);
     if (command == "run") return cmd_run(o);
     if (command == "check") return cmd_check(o);
     if (command == "validate") return cmd_validate(o);
-    if (command == "bench") return cmd_bench(bench_duration, bench_clients, bench_rate, o.engine_config);
+    if (command == "bench")
+      return cmd_bench(bench_duration, bench_clients, bench_rate, o.engine_config, o.memory_limit);
     if (command == "schema") {
       std::cout << scenario_reference_markdown();
       return kExitOk;

@@ -43,6 +43,17 @@ add_test(NAME "cli: --help and README list the same commands"
 add_test(NAME "tests: every Catch2 test name survives discovery by CTest"
          COMMAND ${CMAKE_COMMAND} -DTESTS=$<TARGET_FILE:mrsim_tests> -P ${CMAKE_CURRENT_SOURCE_DIR}/test_names.cmake)
 
+# Memory: a run estimated to hold more than --max-memory (default 80 % of the machine's memory) is refused before it
+# simulates; the estimate is checked against the measured peak of modest runs.
+add_test(NAME "cli: runs that would exhaust memory are refused at once with exit 2"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/memory_limit -P ${CMAKE_CURRENT_SOURCE_DIR}/memory_limit.cmake)
+add_test(NAME "memory: the estimate covers the measured peak of the bench and the flagship, within 3x"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/memory_estimate -P ${CMAKE_CURRENT_SOURCE_DIR}/memory_estimate_rss.cmake)
+set_tests_properties("memory: the estimate covers the measured peak of the bench and the flagship, within 3x"
+                     PROPERTIES LABELS memory)
+
 # A run killed by SIGTERM or SIGINT leaves no temporary file; a later run removes those of dead runs.
 add_test(NAME "cli: an interrupted run leaves no temporary file behind"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interrupted_run.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
