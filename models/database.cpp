@@ -14,6 +14,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 Database::Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network,
                    Recorder& recorder)
     : config_(config), network_(network), recorder_(recorder) {
+  nodes_.reserve(nodes.size());  // a Node holds a deque and is copied when the vector grows: key tables with it
   for (auto& spec : nodes) {
     Node n;
     n.spec = std::move(spec);
