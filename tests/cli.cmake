@@ -58,3 +58,41 @@ set_tests_properties("memory: the estimate covers the measured peak of the bench
 add_test(NAME "cli: an interrupted run leaves no temporary file behind"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interrupted_run.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/interrupted_run)
+
+# The fuzz target and its dictionary (tests/fuzz/CMakeLists.txt).
+add_subdirectory(fuzz)
+
+# Hardening (docs/hardening.md): with -DMRSIM_HARDENED_DIR=<clang tree built with -DMRSIM_FUZZ=ON> (setup.sh --all
+# sets it), the same suite also runs every scenario and every unit test under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and fuzzes the scenario loader for a bounded time. Any sanitizer report is fatal.
+set(MRSIM_HARDENED_DIR "" CACHE PATH "Clang sanitizer and fuzz build tree whose binaries the suite also runs")
+set(MRSIM_FUZZ_SECONDS 150 CACHE STRING "How long the suite fuzzes the scenario loader")
+if(MRSIM_HARDENED_DIR)
+  set(sanitizer_env "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1"
+                    "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1")
+  # AddressSanitizer cannot follow SimGrid's default (raw) stack switching exactly; with threads it sees plain stacks.
+  foreach(scenario ${MRSIM_SCENARIOS})
+    get_filename_component(name ${scenario} NAME_WE)
+    set(test "sanitizers: ${name} meets its expectations")
+    add_test(NAME "${test}" COMMAND ${MRSIM_HARDENED_DIR}/mrsim check --cfg=contexts/factory:thread ${scenario})
+    set_tests_properties("${test}" PROPERTIES LABELS sanitizers ENVIRONMENT "${sanitizer_env}" TIMEOUT 600 COST 300)
+  endforeach()
+  # The Catch2 tests of the clang tree, each in its own process as CTest runs them there (every test named
+  # "<kind>: ..." is a CLI-level test, not a unit test). The known-answer tests simulate in-process with the default
+  # (raw) contexts: with threads they take minutes each (docs/hardening.md).
+  add_test(NAME "sanitizers: unit tests"
+           COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${MRSIM_HARDENED_DIR} -E "^[a-z]+: " -j2 --no-tests=error
+                   --output-on-failure)
+  set_tests_properties("sanitizers: unit tests" PROPERTIES LABELS sanitizers ENVIRONMENT "${sanitizer_env}"
+                                                           PROCESSORS 2 TIMEOUT 900 COST 1000)
+  # Bounded fuzzing: one process for MRSIM_FUZZ_SECONDS; its corpus directory is its own. The COSTs start the long
+  # tests first on a fresh tree (CTest has no timings yet), so the short ones fill the gaps instead of trailing.
+  set(test "fuzz: the scenario loader survives ${MRSIM_FUZZ_SECONDS} s of libFuzzer")
+  add_test(NAME "${test}"
+           COMMAND ${CMAKE_COMMAND} -DFUZZER=${MRSIM_HARDENED_DIR}/tests/fuzz/mrsim_fuzz_scenario
+                   -DSOURCE=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/fuzz-scenario
+                   -DSECONDS=${MRSIM_FUZZ_SECONDS} -P ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/run_fuzz.cmake)
+  math(EXPR fuzz_timeout "${MRSIM_FUZZ_SECONDS} + 300")
+  set_tests_properties("${test}" PROPERTIES LABELS fuzz ENVIRONMENT "${sanitizer_env}" TIMEOUT ${fuzz_timeout}
+                                            RESOURCE_LOCK mrsim_fuzz_corpus COST 500)
+endif()
