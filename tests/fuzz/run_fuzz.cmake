@@ -31,14 +31,11 @@ execute_process(
           ${WORK}/corpus ${WORK}/seeds ${SOURCE}/scenarios ${SOURCE}/tests/bad_input
   RESULT_VARIABLE rc ERROR_FILE ${WORK}/fuzz.log OUTPUT_FILE ${WORK}/fuzz.stdout)
 
-file(STRINGS ${WORK}/fuzz.log log)
-set(summary "")
-foreach(line IN LISTS log)  # libFuzzer's seed, the final progress line and the closing statistics
-  if(line MATCHES "^INFO: Seed:|^#[0-9]+[ \t]+(DONE|INITED)|^stat::|^Done [0-9]+ runs")
-    string(APPEND summary "  ${line}\n")
-  endif()
-endforeach()
-message(STATUS "libFuzzer (${SECONDS} s, log ${WORK}/fuzz.log):\n${summary}")
+# libFuzzer's seed, its first and last progress lines and its closing statistics. (The log is not read as a CMake
+# list: its lines hold unbalanced brackets and semicolons.)
+file(STRINGS ${WORK}/fuzz.log summary REGEX "^(INFO: Seed:|#[0-9]+[ \t]+(DONE|INITED)|stat::|Done [0-9]+ runs)")
+list(JOIN summary "\n  " summary)
+message(STATUS "libFuzzer (${SECONDS} s, log ${WORK}/fuzz.log):\n  ${summary}")
 
 file(GLOB findings ${WORK}/artifacts/*)
 if(rc EQUAL 0 AND NOT findings)
@@ -46,13 +43,12 @@ if(rc EQUAL 0 AND NOT findings)
   return()
 endif()
 # Show the end of the log (the sanitizer's or libFuzzer's report) and each finding, readable and in hex.
-list(LENGTH log n)
-math(EXPR first "${n} - 60")
-if(first LESS 0)
-  set(first 0)
+file(SIZE ${WORK}/fuzz.log size)
+math(EXPR offset "${size} - 12000")
+if(offset LESS 0)
+  set(offset 0)
 endif()
-list(SUBLIST log ${first} -1 tail)
-list(JOIN tail "\n" tail)
+file(READ ${WORK}/fuzz.log tail OFFSET ${offset})
 set(report "libFuzzer exited ${rc}; the end of its log:\n${tail}\n")
 foreach(finding ${findings})
   file(READ ${finding} hex HEX)
@@ -60,4 +56,6 @@ foreach(finding ${findings})
   string(APPEND report "\nfinding ${finding} (kept; replay: ${FUZZER} ${finding}):\n"
                        "--- text ---\n${text}\n--- hex ---\n${hex}\n")
 endforeach()
-message(FATAL_ERROR "${report}")
+message("${report}")  # as it is: a FATAL_ERROR message would be re-wrapped and indented
+list(LENGTH findings n)
+message(FATAL_ERROR "libFuzzer exited ${rc} with ${n} finding(s) in ${WORK}/artifacts (shown above)")
