@@ -6,7 +6,7 @@
 #include <cassert>
 #include <limits>
 
-#include "models/database.h"
+#include "models/store.h"
 #include "models/dns.h"
 #include "models/network.h"
 #include "sim/recorder.h"
@@ -69,6 +69,7 @@ void ClientPopulation::on_arrival(double t) {
   r.region = uint8_t(region_);
   r.kind = stream_.bernoulli(config_.read_fraction) ? OpKind::Read : OpKind::Write;
   r.key = ctx_.zipf ? ctx_.zipf->sample(stream_) : stream_.uniform_index(ctx_.keys);
+  if (r.kind == OpKind::Write) r.arg = ctx_.database.draw_write_arg(r.key, stream_);
   r.attempts = 0;
   start_attempt(s, t);
 }
@@ -80,7 +81,8 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   r.node = kNoNode;
   r.served_s = 0;
   slot.attempt_start = t;
-  const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_) : AuthoritativeDns::kWriteRecord;
+  const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
+                                             : ctx_.write_records.record(region_, r.client, r.key);
   slot.target_region = ctx_.resolvers.resolve(r.client, record, t);
   const Route& route = ctx_.network.client_to_db(region_, slot.target_region);
   const double arrival = t + route.transfer_s(config_.request_bytes);
@@ -103,7 +105,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
     schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
     return;
   }
-  Database& db = ctx_.database;
+  Store& db = ctx_.database;
   const int node = db.node_in_region(slot.target_region);
   Outcome outcome = Outcome::Error;
   double reply_send = t;
@@ -113,7 +115,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
     reply_send = t + db.read_service_s();
     outcome = Outcome::Ok;
   } else if (node >= 0 && r.kind == OpKind::Write) {
-    const WriteResult w = db.write(node, r.key, t);
+    const WriteResult w = db.write(node, r.key, r.arg, t);
     if (w.accepted) {
       r.version = w.write_id;
       reply_send = w.ack_ready_s;
@@ -159,7 +161,7 @@ void ClientPopulation::on_network_change(double t) {
     if (slot.phase != Phase::Reply) continue;
     const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
     const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
-                        (slot.waits_on_sync && ctx_.database.sync_wait_broken(slot.rec.node, slot.reply_from, t));
+                        (slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t));
     if (!broken) continue;
     ++slot.generation;
     slot.phase = Phase::Waiting;

@@ -2,8 +2,10 @@
 //
 // Follows: an open-loop workload (arrivals do not wait for completions, as users and upstream services do not):
 // Poisson arrivals at `rate_per_s` for the whole group, each operation from a uniformly chosen client, a read with
-// probability `read_fraction` else a write, on a key drawn uniformly or by Zipf. Read-local, write-global routing:
-// a read resolves "read.<own region>" and a write resolves "write" through the client's resolver, then travels
+// probability `read_fraction` else a write, on a key drawn uniformly or by Zipf (a write's operation, where the
+// store's design has one, is drawn by the store from the client's stream). A read resolves "read.<own region>" and a
+// write the record the routing gives it (WriteRecords: the primary, the own region, or the home region) through
+// the client's resolver, then travels
 // client -> app tier of the answered region -> its database node and back. Each attempt has a timeout; a failed
 // attempt (timeout or refusal) is retried after a fixed backoff, up to `max_retries` times; the operation's outcome
 // is its last attempt's. A request sent over a dead route is lost and the client learns of it only at the timeout
@@ -27,9 +29,10 @@
 namespace mrsim {
 
 class Network;
-class Database;
+class Store;
 class AuthoritativeDns;
 class ResolverPool;
+class WriteRecords;
 class Recorder;
 struct Route;
 
@@ -37,9 +40,10 @@ class ClientPopulation {
  public:
   struct Context {
     Network& network;
-    Database& database;
+    Store& database;
     const AuthoritativeDns& dns;
     ResolverPool& resolvers;
+    const WriteRecords& write_records;
     Recorder& recorder;
     const ZipfTable* zipf;  // shared key-popularity table, nullptr for uniform keys
     uint32_t keys;

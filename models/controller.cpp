@@ -18,13 +18,13 @@ namespace {
 constexpr double kTick_s = 1.0;
 }  // namespace
 
-ControllerState::ControllerState(const Database& db) : primary(0), acted_on(db.node_count(), 0) {
+ControllerState::ControllerState(const Store& db) : primary(0), acted_on(db.node_count(), 0) {
   for (int i = 0; i < db.node_count(); ++i)
     if (db.role(i) == Role::Primary) primary = i;
 }
 
 FailoverController::FailoverController(const FailoverConfig& config, int region, double duration_s,
-                                       std::vector<int> client_regions, Database& db, Network& network,
+                                       std::vector<int> client_regions, Store& db, Network& network,
                                        AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
                                        Recorder& recorder, uint32_t message_bytes)
     : config_(config),

@@ -30,7 +30,7 @@ class AuthoritativeDns;
 
 // The controller's durable decisions.
 struct ControllerState {
-  explicit ControllerState(const Database& db);
+  explicit ControllerState(const Store& db);
   int primary;                      // the designated primary
   uint32_t term = 1;
   double cooldown_until = 0;
@@ -42,7 +42,7 @@ struct ControllerState {
 class FailoverController {
  public:
   FailoverController(const FailoverConfig& config, int region, double duration_s, std::vector<int> client_regions,
-                     Database& db, Network& network, AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
+                     Store& db, Network& network, AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
                      Recorder& recorder, uint32_t message_bytes);
   void operator()();
 
@@ -58,7 +58,7 @@ class FailoverController {
   RpcCaller caller_;
   double duration_s_;
   std::vector<int> client_regions_;
-  Database& db_;
+  Store& db_;
   Network& network_;
   AuthoritativeDns& dns_;
   HealthBoard& board_;

@@ -12,11 +12,15 @@ namespace mrsim {
 
 AuthoritativeDns::AuthoritativeDns(const RoutingConfig& config, Recorder& recorder, std::vector<std::string> region_names)
     : config_(config), recorder_(recorder), region_names_(std::move(region_names)) {
-  records_.resize(kReadRecordBase + region_names_.size());
+  records_.resize(kReadRecordBase + 3 * region_names_.size());
 }
 
 std::string AuthoritativeDns::record_name(int record) const {
-  return record == kWriteRecord ? "write" : "read." + region_names_[record - kReadRecordBase];
+  if (record == kWriteRecord) return "write";
+  const int n = int(region_names_.size());
+  const int family = (record - kReadRecordBase) / n, region = (record - kReadRecordBase) % n;
+  static const char* const kFamily[] = {"read.", "write.", "home."};
+  return kFamily[family] + region_names_[region];
 }
 
 void AuthoritativeDns::define(int record, int region) {
@@ -44,9 +48,29 @@ int AuthoritativeDns::answer(int record, double t) const {
 
 int AuthoritativeDns::latest_requested(int record) const { return records_[record].back().region; }
 
-ResolverPool::ResolverPool(const RoutingConfig& config, const RegionConfig& region, const AuthoritativeDns& authority,
+int WriteRecords::home_region(uint32_t client, uint32_t key) const {
+  uint64_t h = home_by_client_ ? client : key;
+  if (home_by_client_) {  // splitmix64's finalizer: consecutive client indices spread over the regions
+    h += 0x9e3779b97f4a7c15ull;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    h ^= h >> 31;
+  }
+  return node_regions_[size_t(h % node_regions_.size())];
+}
+
+int WriteRecords::record(int client_region, uint32_t client, uint32_t key) const {
+  switch (routing_) {
+    case WriteRouting::Primary: return AuthoritativeDns::kWriteRecord;
+    case WriteRouting::Local: return dns_.local_write_record(client_region);
+    case WriteRouting::HomeRegion: return dns_.home_record(home_region(client, key));
+  }
+  return AuthoritativeDns::kWriteRecord;
+}
+
+ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock, const AuthoritativeDns& authority,
                            int records, RandomStream& stream)
-    : config_(config), clock_(region.clock_offset_s, region.clock_drift_ppm), authority_(authority) {
+    : config_(config), clock_(clock), authority_(authority) {
   const uint32_t n = config_.resolvers_per_region;
   // Exactly round(fraction * n) resolvers stretch TTLs, chosen by a seeded shuffle: the fraction the scenario
   // asks for, without the noise of an independent coin per resolver.

@@ -38,7 +38,7 @@ bool send(sg4::Mailbox* mb, std::unique_ptr<T> payload, uint64_t bytes, double t
 
 }  // namespace
 
-std::optional<NodeStatus> call_node(const RpcCaller& caller, Database& db, Network& network, int node,
+std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network& network, int node,
                                     AgentRequest request, double timeout_s, uint32_t message_bytes) {
   const double start = sg4::Engine::get_clock();
   const double deadline = start + timeout_s;

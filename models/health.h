@@ -19,7 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "models/database.h"
+#include "models/network.h"
+#include "models/store.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
 
@@ -45,22 +46,22 @@ struct RpcCaller {
 
 // Sends `request` to `node`'s agent and waits for its answer, `timeout_s` in all. nullopt when the node did not
 // answer in time for any reason (dead host, broken route, slow command).
-std::optional<NodeStatus> call_node(const RpcCaller& caller, Database& db, Network& network, int node,
+std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network& network, int node,
                                     AgentRequest request, double timeout_s, uint32_t message_bytes);
 
 // The agent on a node's database host: serves status probes and applies the controller's commands.
 // Dies with its host; the world starts a new one when the host comes back.
 class NodeAgent {
  public:
-  NodeAgent(int node, Database& db, Network& network, double promotion_s, double reply_timeout_s, uint32_t message_bytes)
+  NodeAgent(int node, Store& db, Network& network, double promotion_s, double reply_timeout_s, uint32_t message_bytes)
       : node_(node), db_(db), network_(network), promotion_s_(promotion_s), reply_timeout_s_(reply_timeout_s),
         message_bytes_(message_bytes) {}
   void operator()();
-  static std::string mailbox_name(const Database& db, int node) { return "agent/" + db.name(node); }
+  static std::string mailbox_name(const Store& db, int node) { return "agent/" + db.name(node); }
 
  private:
   int node_;
-  Database& db_;
+  Store& db_;
   Network& network_;
   double promotion_s_;
   double reply_timeout_s_;
@@ -85,7 +86,7 @@ struct HealthBoard {
 class HealthChecker {
  public:
   HealthChecker(const HealthCheckConfig& config, int from_region, int node, double duration_s, RandomStream stream,
-                Database& db, Network& network, HealthBoard& board, Recorder& recorder)
+                Store& db, Network& network, HealthBoard& board, Recorder& recorder)
       : config_(config), from_region_(from_region), node_(node), duration_s_(duration_s), stream_(stream), db_(db),
         network_(network), board_(board), recorder_(recorder) {}
   void operator()();
@@ -96,7 +97,7 @@ class HealthChecker {
   int node_;
   double duration_s_;
   RandomStream stream_;
-  Database& db_;
+  Store& db_;
   Network& network_;
   HealthBoard& board_;
   Recorder& recorder_;

@@ -205,6 +205,9 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   m.stale_reads = check_stale_reads(history, lineage);
   m.sessions = check_sessions(history, lineage);
   m.split_brain = check_split_brain(history, lineage);
+  m.convergence = check_convergence(history, lineage);
+  m.crdt = check_crdt(history);
+  m.siblings = check_siblings(history);
   m.availability = check_availability(history);
   m.latency = check_latency(history);
   m.replication_lag = check_replication_lag(history);

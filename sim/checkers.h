@@ -83,11 +83,26 @@ struct SessionStats {
 SessionStats check_sessions(const History& history, const LineageIndex& lineage);
 SessionStats check_sessions(const History& history);
 
+// Several writers (docs/metrics.md, "Several writers"): acknowledged writes that conflict resolution discarded.
+struct SkewInversionStats {
+  uint64_t count = 0;
+  uint64_t causal = 0;  // the losing write's node already held the winner when it committed
+  uint64_t unseen = 0;  // ... it did not
+  std::optional<double> offset_mean_s, offset_min_s, offset_max_s;  // winner's clock ahead of the loser's
+};
+struct ConflictStats {
+  uint64_t overwritten_concurrent_writes = 0;
+  SkewInversionStats inversions;
+  std::vector<double> inverted_ack_s;  // ack time of each skew inversion, ascending
+};
+ConflictStats check_conflicts(const History& history, const LineageIndex& lineage);
+
 struct WriteSafetyStats {
   uint64_t acknowledged_writes = 0;
-  uint64_t lost_writes = 0;                     // acknowledged, absent from the final lineage
+  uint64_t lost_writes = 0;                     // acknowledged, absent from the final lineage, or skew-inverted
   uint64_t reads_of_lost_writes = 0;            // successful reads returning a version absent from the lineage
   uint64_t overwritten_concurrent_writes = 0;   // discarded by conflict resolution; 0 for single-primary
+  SkewInversionStats skew_inversions;           // 0 for single-primary
   std::vector<double> lost_write_ack_s;         // ack time of each lost write, ascending
 };
 WriteSafetyStats check_write_safety(const History& history, const LineageIndex& lineage);
@@ -196,6 +211,27 @@ struct TrafficStats {
 };
 TrafficStats check_traffic(const History& history);
 
+struct ConvergenceStats {
+  bool applicable = false;  // multi-primary only
+  double heal_s = 0;        // end of the last network fault, 0 without one
+  std::optional<double> time_s;
+  uint64_t keys_not_converged = 0;
+};
+ConvergenceStats check_convergence(const History& history, const LineageIndex& lineage);
+
+struct CrdtStats {
+  bool applicable = false;  // crdt keys only
+  uint64_t lost_updates = 0;
+};
+CrdtStats check_crdt(const History& history);
+
+struct SiblingStats {
+  bool applicable = false;  // siblings only
+  uint64_t created = 0, max_versions = 0, open_at_end = 0;
+  Distribution lifetime_s;  // of sibling sets that closed
+};
+SiblingStats check_siblings(const History& history);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
@@ -204,6 +240,9 @@ struct RunMetrics {
   SessionStats sessions;
   WriteSafetyStats writes;
   SplitBrainStats split_brain;
+  ConvergenceStats convergence;
+  CrdtStats crdt;
+  SiblingStats siblings;
   AvailabilityStats availability;
   LatencyStats latency;
   std::vector<ReplicaLag> replication_lag;

@@ -190,6 +190,13 @@ WriteSafetyStats check_write_safety(const History& history, const LineageIndex& 
       ++stats.reads_of_lost_writes;
     }
   }
+  // Several writers: skew inversions are lost writes too (docs/metrics.md, "Several writers").
+  const ConflictStats conflicts = check_conflicts(history, lineage);
+  stats.overwritten_concurrent_writes = conflicts.overwritten_concurrent_writes;
+  stats.skew_inversions = conflicts.inversions;
+  stats.lost_writes += conflicts.inversions.count;
+  stats.lost_write_ack_s.insert(stats.lost_write_ack_s.end(), conflicts.inverted_ack_s.begin(),
+                                conflicts.inverted_ack_s.end());
   std::sort(stats.lost_write_ack_s.begin(), stats.lost_write_ack_s.end());
   return stats;
 }
@@ -200,6 +207,7 @@ WriteSafetyStats check_write_safety(const History& history) { return check_write
 // Split brain
 
 SplitBrainStats check_split_brain(const History& history, const LineageIndex& lineage) {
+  if (history.topology == "multi-primary") return {};  // several primaries are the design, not an incident
   struct Interval {
     double start_s, end_s;
     bool ended;

@@ -109,6 +109,18 @@ const std::vector<AliasRule>& alias_rules() {
        [](const Json& r) { return number_at(r, "/sessions/monotonic_read_violations"); }},
       {{"replication_lag_max_s", "largest sampled replication lag over replicas, s; undefined without replicas"},
        [](const Json& r) { return max_replication_lag(r); }},
+      {{"overwritten_concurrent_writes", "acknowledged writes conflict resolution discarded for a concurrent one"},
+       [](const Json& r) { return number_at(r, "/overwritten_concurrent_writes"); }},
+      {{"skew_inversions", "acknowledged writes that lost to a write acknowledged before they were invoked"},
+       [](const Json& r) { return number_at(r, "/skew_inversions/count"); }},
+      {{"skew_inversions_causal", "skew inversions whose node already held the winner when it committed them"},
+       [](const Json& r) { return number_at(r, "/skew_inversions/causal"); }},
+      {{"convergence_s", "time from the last heal until every node holds what was written by then, s"},
+       [](const Json& r) { return number_at(r, "/convergence/time_s"); }},
+      {{"keys_not_converged", "keys some node never caught up on within the run (multi-primary)"},
+       [](const Json& r) { return number_at(r, "/convergence/keys_not_converged"); }},
+      {{"crdt_lost_updates", "acknowledged CRDT operations missing from the merged final state"},
+       [](const Json& r) { return number_at(r, "/crdt/lost_updates"); }},
   };
   return rules;
 }

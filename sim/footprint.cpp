@@ -30,7 +30,12 @@ constexpr double kBytesPerOperation = 104;
 // nodes and 87.6 B with two (the checkers' peak, which does not depend on the nodes, dominates); 102.6 B with six
 // nodes (the nodes' logs at the end of the simulation dominate). Charged as max(96, 24 + 16 per node).
 constexpr double kBytesPerWrite = 96;
-constexpr double kCommitBytes = 24, kLogEntryBytes = 16;
+constexpr double kCommitBytes = 32, kLogEntryBytes = 16;
+// Multi-primary, per write, from the structures' sizes (models/multi_primary.h): its 96-byte entry, its 32-byte
+// commit record and 8 bytes of lineage, and on each node a 4-byte log slot and (on the others) a 16-byte apply record.
+constexpr double kMultiPrimaryWriteBytes = 136, kMultiPrimaryPerNodeBytes = 20;
+// Per clock and sample, when some clock is not exact: a 24-byte ClockSample.
+constexpr double kBytesPerClockSample = 24;
 
 // Per key: each database node's 4-byte version table (models/database.cpp), copied while the node list grows (so
 // up to 2 * nodes - 1 tables at once for a moment), or the tables plus an 8-byte cumulative-probability entry per
@@ -109,15 +114,17 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   MemoryEstimate e;
   e.baseline_bytes = kBaselineBytes;
 
-  const double nodes = 1.0 + double(s.database.replicas.size());
-  const double replicas = nodes - 1;
+  const bool multi = s.database.topology == Topology::MultiPrimary;
+  const double nodes = multi ? double(s.database.regions.size()) : 1.0 + double(s.database.replicas.size());
+  const double replicas = nodes - 1;  // multi-primary: every node has a lag; charged alike
 
   // Client operations, with the writes' share folded into one per-operation figure.
   double writes = 0;
   for (const auto& g : s.clients) writes += g.rate_per_s * s.duration_s * (1 - g.read_fraction);
   const double offered = offered_operations(s);
   const double records = double(planned_operation_records(s));
-  const double per_write = std::max(kBytesPerWrite, kCommitBytes + kLogEntryBytes * nodes);
+  const double per_write = multi ? kBytesPerWrite + kMultiPrimaryWriteBytes + kMultiPrimaryPerNodeBytes * nodes
+                                 : std::max(kBytesPerWrite, kCommitBytes + kLogEntryBytes * nodes);
   const double per_operation = kBytesPerOperation + (offered > 0 ? per_write * writes / offered : 0);
   e.terms.push_back(term(records, per_operation, "client operations", "/duration, /clients/*/rate_per_s",
                          "shorten /duration or lower /clients/*/rate_per_s"));
@@ -134,9 +141,15 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   std::set<std::string> client_regions;
   for (const auto& g : s.clients) client_regions.insert(g.region);
   const double samples = double(sample_count(s.duration_s, s.metrics.sample_interval_s));
-  double per_sample = replicas * kBytesPerLagSample;
+  double per_sample = (multi ? nodes : replicas) * kBytesPerLagSample;
+  bool clocks_sampled = false;  // models/clocks.h: any clock not exact
+  for (const auto& r : s.regions) clocks_sampled = clocks_sampled || r.clock_offset_s != 0 || r.clock_drift_ppm != 0 || r.ntp;
+  for (const auto& f : s.faults) clocks_sampled = clocks_sampled || f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift;
+  const double clocks = clocks_sampled ? 3.0 * double(s.regions.size()) : 0.0;
+  per_sample += clocks * kBytesPerClockSample;
   // The trace: the sample times, each replica's lag, and per client region and kind four series.
-  if (options.trace) per_sample += (1 + replicas + 8 * double(client_regions.size())) * kBytesPerTraceValue;
+  if (options.trace)
+    per_sample += (1 + (multi ? nodes : replicas) + clocks + 8 * double(client_regions.size())) * kBytesPerTraceValue;
   e.terms.push_back(term(samples, per_sample, options.trace ? "samples (lag and trace series)" : "lag samples",
                          "/metrics/sample_interval, /duration",
                          "raise /metrics/sample_interval or shorten /duration"));
@@ -156,7 +169,7 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
 
   // Resolver caches, one pool per client region.
   const double resolvers = double(client_regions.size()) * s.routing.resolvers_per_region;
-  const double per_resolver = kResolverBytes + kResolverEntryBytes * (1.0 + double(s.regions.size()));
+  const double per_resolver = kResolverBytes + kResolverEntryBytes * (1.0 + 3.0 * double(s.regions.size()));
   e.terms.push_back(term(resolvers, per_resolver, "resolvers", "/routing/resolvers_per_region",
                          "lower /routing/resolvers_per_region"));
 

@@ -40,6 +40,7 @@ struct OpRecord {
   OpKind kind = OpKind::Read;
   Outcome outcome = Outcome::Ok;
   uint8_t attempts = 1;
+  int16_t arg = 0;  // the write's operation where the design has one: CRDT counter +1 / -1, or-set +e (add) / -e
   bool ok() const { return outcome == Outcome::Ok; }
 };
 
@@ -49,6 +50,42 @@ struct CommitRecord {
   uint32_t write_id = 0;
   uint32_t key = 0;
   int16_t node = kNoNode;
+  int16_t arg = 0;     // the write's operation (OpRecord::arg)
+  double clock_s = 0;  // multi-primary: the committing node's local clock at t (what lww stamps the write with)
+};
+
+// Multi-primary: a write replicated from another node taking effect on `node` (its own node's commit is the
+// CommitRecord). Every node applies every write it receives, whether or not it wins conflict resolution there.
+struct ApplyRecord {
+  double t = 0;
+  uint32_t write_id = 0;
+  int16_t node = kNoNode;
+};
+
+// A node's local clock's offset from true time, sampled at the start of every sample interval (only when some clock
+// in the run is not exact).
+struct ClockSample {
+  double t = 0;
+  uint16_t clock = 0;  // index into History::clocks
+  double offset_s = 0;
+};
+
+// Multi-primary with CRDT keys: the state of one key on one node at the end of the run.
+// pn-counter: `counts` holds the increments applied per origin node, then the decrements per origin node (the
+// counter is their difference); or-set: `elements` are the members, ascending.
+struct CrdtFinal {
+  uint32_t key = 0;
+  int16_t node = kNoNode;
+  std::vector<int64_t> counts;
+  std::vector<int16_t> elements;
+};
+
+// Multi-primary with siblings: a node's count of concurrent versions of a key changed (0 or 1 = no siblings).
+struct SiblingChange {
+  double t = 0;
+  uint32_t key = 0;
+  int16_t node = kNoNode;
+  uint16_t versions = 0;
 };
 
 struct RoleChange {
@@ -110,7 +147,14 @@ struct History {
   std::vector<uint8_t> node_region;       // region index of each node
   std::vector<std::string> links;         // inter-region links, "a<->b"
   std::vector<double> link_cost_per_gb;
+  std::vector<std::string> clocks;        // node clocks, "db-<region>", "monitor-<region>", "resolvers-<region>"
   double duration_s = 0;
+  // The design: "single-primary" or "multi-primary", and for multi-primary its conflict resolution
+  // ("lww", "lww-hlc", "crdt", "siblings").
+  std::string topology = "single-primary";
+  std::string conflict_resolution;
+  // crdt: each key's type, by key index (empty otherwise); 0 = pn-counter, 1 = or-set.
+  std::vector<uint8_t> crdt_type;
 
   std::vector<OpRecord> ops;  // sorted by (invoke_s, client) at the end of the run
   std::vector<CommitRecord> commits;
@@ -121,9 +165,16 @@ struct History {
   std::vector<FaultEvent> faults;
   std::vector<LagSample> lag;
   std::vector<LinkTraffic> traffic;
+  std::vector<ApplyRecord> applies;  // multi-primary only, in time order
+  std::vector<ClockSample> clock_samples;
+  std::vector<CrdtFinal> crdt_final;  // multi-primary crdt: every key written, every node, by (key, node)
+  std::vector<SiblingChange> siblings;  // multi-primary siblings
 
   // The surviving lineage: the write ids, in the store's order, of the log of the authoritative primary at the
   // end of the run after replication has drained (the primary with the highest term; ties: lowest node index).
+  // Multi-primary: every write committed anywhere, in conflict resolution's order (the order in which a later
+  // one wins: for lww by clock stamp, for lww-hlc by hybrid timestamp, ties by node name; for crdt and siblings,
+  // where nothing is discarded, commit order).
   std::vector<uint32_t> final_lineage;
   int16_t final_primary = kNoNode;
 };

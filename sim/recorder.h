@@ -21,6 +21,9 @@ class Recorder {
   void decision(ControllerDecision r) { history_.decisions.push_back(std::move(r)); }
   void fault(FaultEvent r) { history_.faults.push_back(std::move(r)); }
   void lag(const LagSample& r) { history_.lag.push_back(r); }
+  void apply(const ApplyRecord& r) { history_.applies.push_back(r); }
+  void clock(const ClockSample& r) { history_.clock_samples.push_back(r); }
+  void sibling(const SiblingChange& r) { history_.siblings.push_back(r); }
 
  private:
   History history_;

@@ -128,6 +128,27 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
   r["lost_writes_unattributed"] = m.lost_writes_unattributed;
   r["reads_of_lost_writes"] = m.writes.reads_of_lost_writes;
   r["overwritten_concurrent_writes"] = m.writes.overwritten_concurrent_writes;
+  const SkewInversionStats& inv = m.writes.skew_inversions;
+  r["skew_inversions"] = {{"count", inv.count},
+                          {"causal", inv.causal},
+                          {"unseen", inv.unseen},
+                          {"offset_s",
+                           {{"mean", seconds(inv.offset_mean_s)},
+                            {"min", seconds(inv.offset_min_s)},
+                            {"max", seconds(inv.offset_max_s)}}}};
+  if (m.convergence.applicable)
+    r["convergence"] = {{"heal_s", seconds(m.convergence.heal_s)},
+                        {"time_s", seconds(m.convergence.time_s)},
+                        {"keys_not_converged", m.convergence.keys_not_converged}};
+  if (m.crdt.applicable) r["crdt"] = {{"lost_updates", m.crdt.lost_updates}};
+  if (m.siblings.applicable)
+    r["siblings"] = {{"created", m.siblings.created},
+                     {"max_versions", m.siblings.max_versions},
+                     {"open_at_end", m.siblings.open_at_end},
+                     {"lifetime_s",
+                      {{"mean", seconds(m.siblings.lifetime_s.mean)},
+                       {"p99", seconds(m.siblings.lifetime_s.p99)},
+                       {"max", seconds(m.siblings.lifetime_s.max)}}}};
 
   Json split;
   split["incidents"] = m.split_brain.incidents;
@@ -324,6 +345,24 @@ std::string report_text(const Json& report) {
                cell(at(report, {"lost_writes_unattributed"})) + " after every fault ended"});
     t.add({"reads of lost writes", cell(at(report, {"reads_of_lost_writes"})), ""});
     t.add({"overwritten concurrent writes", cell(at(report, {"overwritten_concurrent_writes"})), ""});
+    const Json& inv = at(report, {"skew_inversions"});
+    t.add({"skew inversions", cell(at(inv, {"count"})),
+           cell(at(inv, {"causal"})) + " causal, " + cell(at(inv, {"unseen"})) + " unseen; winner's clock ahead by " +
+               cell(at(inv, {"offset_s", "min"})) + ".." + cell(at(inv, {"offset_s", "max"})) + " s"});
+    if (report.contains("convergence")) {
+      const Json& c = at(report, {"convergence"});
+      t.add({"convergence after the last heal", cell(at(c, {"time_s"})),
+             "s after " + cell(at(c, {"heal_s"})) + " s; " + cell(at(c, {"keys_not_converged"})) +
+                 " keys never converged"});
+    }
+    if (report.contains("crdt")) t.add({"CRDT lost updates", cell(at(report, {"crdt", "lost_updates"})), ""});
+    if (report.contains("siblings")) {
+      const Json& sb = at(report, {"siblings"});
+      t.add({"sibling sets", cell(at(sb, {"created"})),
+             "at most " + cell(at(sb, {"max_versions"})) + " versions; lifetime s mean " +
+                 cell(at(sb, {"lifetime_s", "mean"})) + " max " + cell(at(sb, {"lifetime_s", "max"})) + "; " +
+                 cell(at(sb, {"open_at_end"})) + " open at the end"});
+    }
     const Json& split = at(report, {"split_brain"});
     t.add({"split-brain incidents", cell(at(split, {"incidents"})),
            cell(at(split, {"total_duration_s"})) + " s total; " + cell(at(split, {"near_misses"})) + " near misses"});

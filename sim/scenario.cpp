@@ -236,17 +236,37 @@ Scenario build_scenario(const json& j) {
   s.description = text(j, "description");
   s.seed = j.at("seed").get<uint64_t>();
   s.duration_s = seconds(j, "duration");
-  for (const json& r : j.at("regions"))
-    s.regions.push_back({text(r, "name"), seconds(r, "lan_latency"), bytes_per_s(r, "lan_bandwidth"),
-                         seconds(r, "clock_offset"), number(r, "clock_drift_ppm")});
+  for (const json& r : j.at("regions")) {
+    RegionConfig region{text(r, "name"), seconds(r, "lan_latency"), bytes_per_s(r, "lan_bandwidth"),
+                        seconds(r, "clock_offset"), number(r, "clock_drift_ppm"), std::nullopt};
+    if (r.contains("ntp")) {
+      const json& n = r.at("ntp");
+      region.ntp = NtpDiscipline{seconds(n, "poll"), seconds(n, "step_threshold"), number(n, "max_slew_ppm")};
+    }
+    s.regions.push_back(region);
+  }
   for (const json& l : j.at("links"))
     s.links.push_back({l.at("between")[0].get<std::string>(), l.at("between")[1].get<std::string>(),
                        seconds(l, "latency"), bytes_per_s(l, "bandwidth"), number(l, "cost_per_gb")});
   const json& db = j.at("database");
   const json& repl = db.at("replication");
   auto mode_of = [](const std::string& m) { return m == "sync" ? ReplicationMode::Sync : ReplicationMode::Async; };
-  s.database.topology = text(db, "topology");
-  s.database.primary = text(db, "primary");
+  s.database.topology = text(db, "topology") == "multi-primary" ? Topology::MultiPrimary : Topology::SinglePrimary;
+  if (db.contains("primary")) s.database.primary = text(db, "primary");
+  if (db.contains("regions")) s.database.regions = db.at("regions").get<std::vector<std::string>>();
+  if (db.contains("layout")) s.database.ring = text(db, "layout") == "ring";
+  if (db.contains("conflict_resolution")) {
+    const std::string c = text(db, "conflict_resolution");
+    s.database.conflict = c == "lww-hlc"    ? ConflictResolution::LwwHlc
+                          : c == "crdt"     ? ConflictResolution::Crdt
+                          : c == "siblings" ? ConflictResolution::Siblings
+                                            : ConflictResolution::Lww;
+  }
+  if (db.contains("crdt"))
+    for (const json& r : db.at("crdt"))
+      s.database.crdt.push_back({u32(r, "first_key"), u32(r, "last_key"),
+                                 text(r, "type") == "or-set" ? CrdtType::OrSet : CrdtType::PnCounter,
+                                 number(r, "remove_fraction"), u32(r, "elements")});
   for (const json& r : db.at("replicas")) {
     std::string region = r.get<std::string>();
     const json& overrides = repl.at("overrides");
@@ -269,6 +289,12 @@ Scenario build_scenario(const json& j) {
                u32(rt, "resolvers_per_region"),
                number(rt, "stale_fraction"),
                seconds(rt, "stale_extra")};
+  const std::string writes = text(rt, "write_routing");
+  s.routing.writes = writes == "local"         ? WriteRouting::Local
+                     : writes == "home-region" ? WriteRouting::HomeRegion
+                                               : WriteRouting::Primary;
+  if (rt.contains("home")) s.routing.home_by_client = text(rt, "home") == "client";
+  if (rt.contains("home_failover")) s.routing.home_moves = text(rt, "home_failover") == "successor";
   const json& hc = j.at("health_check");
   s.health_check = {text(hc, "from"),          seconds(hc, "interval"),
                     seconds(hc, "timeout"),    u32(hc, "failure_threshold"),
@@ -284,9 +310,20 @@ Scenario build_scenario(const json& j) {
   for (const json& f : j.at("faults")) {
     FaultConfig fault;
     fault.at_s = seconds(f, "at");
-    fault.kind = text(f, "kind") == "partition" ? FaultKind::Partition : FaultKind::RegionOutage;
-    fault.duration_s = seconds(f, "duration");
+    const std::string kind = text(f, "kind");
+    fault.kind = kind == "partition"     ? FaultKind::Partition
+                 : kind == "clock_skew"  ? FaultKind::ClockSkew
+                 : kind == "clock_drift" ? FaultKind::ClockDrift
+                                         : FaultKind::RegionOutage;
+    fault.heals = f.contains("duration");
+    if (fault.heals) fault.duration_s = seconds(f, "duration");
     if (f.contains("region")) fault.region = text(f, "region");
+    if (f.contains("node")) fault.node = text(f, "node");
+    if (f.contains("offset")) {
+      const std::string offset = text(f, "offset");
+      fault.offset_s = offset[0] == '-' ? -parse_duration_s(offset.substr(1)) : parse_duration_s(offset);
+    }
+    if (f.contains("drift_ppm")) fault.drift_ppm = number(f, "drift_ppm");
     if (f.contains("groups")) fault.groups = f.at("groups").get<std::vector<std::vector<std::string>>>();
     s.faults.push_back(fault);
   }

@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "sim/clock.h"
 
 namespace mrsim {
 
@@ -17,6 +20,7 @@ struct RegionConfig {
   double lan_bandwidth_Bps = 1.25e9;  // 10 Gbps
   double clock_offset_s = 0.0;        // this region's node clocks: offset from true time ...
   double clock_drift_ppm = 0.0;       // ... and drift rate in parts per million
+  std::optional<NtpDiscipline> ntp;   // NTP discipline of this region's node clocks; none: they free-run
 };
 
 struct LinkConfig {
@@ -35,10 +39,26 @@ struct ReplicaConfig {
 
 enum class KeyDistribution { Uniform, Zipf };
 
+enum class Topology { SinglePrimary, MultiPrimary };
+enum class ConflictResolution { Lww, LwwHlc, Crdt, Siblings };
+enum class CrdtType { PnCounter, OrSet };
+
+// A range of keys [first, last] holding one CRDT type (conflict_resolution "crdt").
+struct CrdtRange {
+  uint32_t first = 0, last = 0;
+  CrdtType type = CrdtType::PnCounter;
+  double remove_fraction = 0.25;  // writes that decrement (counter) or remove an element (set)
+  uint32_t elements = 16;         // or-set: elements are drawn from 1..elements
+};
+
 struct DatabaseConfig {
-  std::string topology = "single-primary";
-  std::string primary;                  // region of the initial primary
-  std::vector<ReplicaConfig> replicas;  // one replica node per listed region, in file order
+  Topology topology = Topology::SinglePrimary;
+  std::string primary;                  // single-primary: region of the initial primary
+  std::vector<ReplicaConfig> replicas;  // single-primary: one replica node per listed region, in file order
+  std::vector<std::string> regions;     // multi-primary: one writable node per listed region, in this order
+  bool ring = false;                    // multi-primary: replicate around a ring (in `regions` order), not a mesh
+  ConflictResolution conflict = ConflictResolution::Lww;  // multi-primary
+  std::vector<CrdtRange> crdt;          // conflict "crdt": every key's type, ranges in key order
   ReplicationMode mode = ReplicationMode::Async;  // replication.mode: every replica's unless overridden, and the
                                                   // primary's should it ever rejoin as a replica
   double apply_delay_s = 0.001;         // replica apply time per shipped batch (replay)
@@ -49,6 +69,8 @@ struct DatabaseConfig {
   uint32_t entry_bytes = 256;           // size of one replicated log entry
 };
 
+enum class WriteRouting { Primary, Local, HomeRegion };
+
 struct RoutingConfig {
   std::string kind = "dns";
   std::string policy = "failover";
@@ -57,6 +79,9 @@ struct RoutingConfig {
   uint32_t resolvers_per_region = 10;
   double stale_fraction = 0.0;    // fraction of resolvers that serve an expired answer for longer
   double stale_extra_s = 0.0;     // ... for this much extra time after the TTL ran out
+  WriteRouting writes = WriteRouting::Primary;  // where writes go: the primary, the client's region, the key's home
+  bool home_by_client = false;    // home-region: a client's home (hash of its id) rather than a key's
+  bool home_moves = true;         // home-region: a lost home's keys move to its successor region
 };
 
 struct HealthCheckConfig {
@@ -91,13 +116,17 @@ struct ClientGroupConfig {
   uint32_t response_bytes = 1024;
 };
 
-enum class FaultKind { RegionOutage, Partition };
+enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift };
 
 struct FaultConfig {
   double at_s = 0.0;
   FaultKind kind = FaultKind::RegionOutage;
   double duration_s = 0.0;
-  std::string region;                            // region_outage
+  bool heals = true;                             // clock faults without a duration last for ever
+  std::string region;                            // region_outage; clock faults: every node clock of the region
+  std::string node;                              // clock faults: one node's clock ("db-<region>", ...)
+  double offset_s = 0.0;                         // clock_skew: the step
+  double drift_ppm = 0.0;                        // clock_drift: added to the clock's drift
   std::vector<std::vector<std::string>> groups;  // partition: links between different groups are cut
 };
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -65,6 +66,9 @@ class Walker {
       }
       walk_value(obj[key], *row, at);
     }
+    if (pattern == "/regions/*") region_drift_[obj["name"].get<std::string>()] = obj["clock_drift_ppm"].get<double>();
+    if (pattern == "/database") check_database(obj, pointer);
+    if (pattern == "/routing") check_routing(obj, pointer);
     if (pattern == "/health_check") check_health_check(obj, pointer);
     if (pattern == "/faults/*") check_fault(obj, pointer);
     if (pattern == "/metrics") check_metrics(obj, pointer);
@@ -83,6 +87,12 @@ class Walker {
     if (path == "/name") return name_default_;
     if (path == "/health_check/from") {
       // Probing from a replica's region is what a real deployment does: it is where the controller would promote.
+      if (multi_primary_) {
+        // Outside every data region if there is such a region, so the controller outlives any node's region.
+        for (const auto& r : regions_)
+          if (std::find(db_regions_.begin(), db_regions_.end(), r) == db_regions_.end()) return r;
+        return db_regions_.back();
+      }
       if (!replicas_.empty()) return replicas_.front();
       for (const auto& r : regions_)
         if (r != primary_) return r;
@@ -155,6 +165,7 @@ class Walker {
           check_region_ref(v[i], at);
           std::string r = v[i].get<std::string>();
           if (!seen.insert(r).second) throw SchemaError(at, "a region not listed before", describe_json(v[i]));
+          if (path == "/database/regions") db_regions_.push_back(r);
           if (path == "/database/replicas") {
             if (r == primary_)
               throw SchemaError(at, "a region other than the primary (" + shown_string(primary_) + ")",
@@ -197,7 +208,11 @@ class Walker {
     double value = 0;
     try {
       // A JSON number has no unit; the parser's message ("... with a unit such as ...") says what to write.
-      value = parse(v.is_string() ? v.get<std::string>() : std::string());
+      std::string text = v.is_string() ? v.get<std::string>() : std::string();
+      // Rows whose range goes below zero (a clock step) take a sign; every other quantity is never negative.
+      const bool negative = row.min < 0 && !text.empty() && text[0] == '-';
+      value = parse(negative ? text.substr(1) : text);
+      if (negative) value = -value;
     } catch (const UnitError& e) {
       // A number too large for a double is out of any row's range; the range is the more useful thing to say.
       if (e.problem == UnitError::Problem::Overflow) fail_range(row, pointer, v);
@@ -210,7 +225,7 @@ class Walker {
     if (std::string(row.path) == "/duration") run_duration_s_ = value;  // the table puts it before /faults
     // Cross-field checks below run after the rewrite, and must quote what the user wrote, not "1.5h" for "90m".
     as_written_[pointer] = v;
-    v = format(value);
+    v = value < 0 ? "-" + format(-value) : format(value == 0 ? 0.0 : value);
   }
 
   void define_region(const std::string& name, const std::string& pointer, const json& v) {
@@ -362,30 +377,173 @@ class Walker {
                "the " + format_duration(run) + " run allows at most " + format_number(kMaxSamplesPerRun) + " samples");
   }
 
+  [[noreturn]] void fail_absent(const std::string& pointer, const char* key, const std::string& why) {
+    const FieldSpec* row = schema_row_for(std::string("/faults/*/") + key);
+    throw SchemaError(child(pointer, key), type_noun(*row) + " (" + why + ")", "nothing");
+  }
+  [[noreturn]] void fail_foreign(const json& obj, const std::string& pointer, const std::string& key,
+                                 const std::string& why) {
+    throw SchemaError(child(pointer, key), "no \"" + key + "\" " + why, describe_json(obj[key]));
+  }
+
   void check_fault(json& fault, const std::string& pointer) {
-    std::string kind = fault["kind"].get<std::string>();
-    const char* needed = kind == "region_outage" ? "region" : "groups";
-    const char* foreign = kind == "region_outage" ? "groups" : "region";
-    if (!fault.contains(needed)) {
-      const FieldSpec* row = schema_row_for(std::string("/faults/*/") + needed);
-      throw SchemaError(child(pointer, needed), type_noun(*row) + " (required for a " + kind + " fault)", "nothing");
+    const std::string kind = fault["kind"].get<std::string>();
+    const bool clock = kind == "clock_skew" || kind == "clock_drift";
+    // The keys each kind needs, and the keys no other kind may carry.
+    std::vector<std::string> needed, allowed;
+    if (kind == "region_outage") needed = {"region", "duration"};
+    if (kind == "partition") needed = {"groups", "duration"};
+    if (kind == "clock_skew") needed = {"offset"}, allowed = {"region", "node", "duration"};
+    if (kind == "clock_drift") needed = {"drift_ppm"}, allowed = {"region", "node", "duration"};
+    for (const auto& key : needed)
+      if (!fault.contains(key)) fail_absent(pointer, key.c_str(), "required for a " + kind + " fault");
+    for (const char* key : {"region", "groups", "node", "offset", "drift_ppm", "duration"}) {
+      const bool ok = std::find(needed.begin(), needed.end(), key) != needed.end() ||
+                      std::find(allowed.begin(), allowed.end(), key) != allowed.end();
+      if (!ok && fault.contains(key))
+        fail_foreign(fault, pointer, key,
+                     "in a " + kind + " fault" + (clock ? "" : " (it has \"" + needed.front() + "\")"));
     }
-    if (fault.contains(foreign))
-      throw SchemaError(child(pointer, foreign),
-                        std::string("no \"") + foreign + "\" in a " + kind + " fault (it has \"" + needed + "\")",
-                        describe_json(fault[foreign]));
+    if (clock) {
+      const bool has_region = fault.contains("region"), has_node = fault.contains("node");
+      if (has_region == has_node)
+        throw SchemaError(has_node ? child(pointer, "node") : pointer,
+                          "either \"region\" (every clock of a region) or \"node\" (one clock) in a " + kind + " fault",
+                          has_node ? "both" : "neither");
+      if (has_node) {
+        const std::string node = fault["node"].get<std::string>();
+        std::vector<std::string> clocks;
+        for (const auto& r : regions_)
+          for (const char* prefix : {"db-", "monitor-", "resolvers-"}) clocks.push_back(prefix + r);
+        if (std::find(clocks.begin(), clocks.end(), node) == clocks.end())
+          throw SchemaError(child(pointer, "node"),
+                            "a clock named db-<region>, monitor-<region> or resolvers-<region> for a region in "
+                            "/regions" + did_you_mean(node, clocks),
+                            describe_json(fault["node"]));
+      }
+      if (kind == "clock_drift") check_drift_total(fault, pointer);
+    }
     double run = run_duration_s_;
     double at = parse_duration_s(fault["at"].get<std::string>());
-    double length = parse_duration_s(fault["duration"].get<std::string>());
     // Faults outside the run would silently do nothing; a fault must also heal in time for recovery to be measured.
     if (at >= run)
       throw SchemaError(child(pointer, "at"), "a start before the end of the run (" + format_duration(run) + ")",
                         as_written(child(pointer, "at"), fault["at"]));
+    if (!fault.contains("duration")) return;
+    double length = parse_duration_s(fault["duration"].get<std::string>());
     if (at + length > run)
       throw SchemaError(child(pointer, "duration"),
                         "a duration that ends by the end of the run (at most " + format_duration(run - at) + " after " +
                             format_duration(at) + ")",
                         as_written(child(pointer, "duration"), fault["duration"]));
+  }
+
+  // A clock's rate is 1 + (drift of its region + every drift fault on it) * 1e-6; it must stay above zero even if
+  // every slowing fault on the clock overlaps (an NTP slew adds at most its max_slew_ppm, and only toward true time).
+  void check_drift_total(const json& fault, const std::string& pointer) {
+    const std::string target = fault.contains("node") ? fault["node"].get<std::string>() : fault["region"].get<std::string>();
+    std::string region = target;
+    for (const char* prefix : {"db-", "monitor-", "resolvers-"})
+      if (target.rfind(prefix, 0) == 0 && region_drift_.count(target.substr(std::strlen(prefix))))
+        region = target.substr(std::strlen(prefix));
+    double& slowing = slowing_ppm_[target];
+    const double ppm = fault["drift_ppm"].get<double>();
+    if (ppm < 0) slowing += ppm;
+    const double base = region_drift_.count(region) ? region_drift_[region] : 0.0;
+    const double region_slowing = target == region ? 0.0 : slowing_ppm_[region];
+    const double total = base + slowing + region_slowing;
+    if (!(total > -1e6))
+      throw SchemaError(child(pointer, "drift_ppm"),
+                        "a drift that keeps the clock running (the region's " + format_number(base) +
+                            " ppm and the slowing drift faults on this clock may overlap, and must stay above "
+                            "-1000000 ppm together)",
+                        describe_json(fault["drift_ppm"]) + ", which brings it to " + format_number(total) + " ppm");
+  }
+
+  void check_database(json& db, const std::string& pointer) {
+    multi_primary_ = db["topology"] == "multi-primary";
+    const char* design = multi_primary_ ? "a multi-primary database" : "a single-primary database";
+    auto refuse = [&](const char* key, const std::string& why) {
+      if (db.contains(key)) fail_foreign(db, pointer, key, std::string("on ") + design + " (" + why + ")");
+    };
+    auto need = [&](const char* key) {
+      if (db.contains(key)) return;
+      const FieldSpec* row = schema_row_for(std::string("/database/") + key);
+      throw SchemaError(child(pointer, key), type_noun(*row) + " (required for " + design + ")", "nothing");
+    };
+    if (!multi_primary_) {
+      need("primary");
+      refuse("regions", "its nodes are the primary and the replicas");
+      refuse("layout", "replicas follow the primary");
+      refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
+      refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+      return;
+    }
+    need("regions");
+    refuse("primary", "every node in \"regions\" is a primary");
+    if (!db["replicas"].empty())
+      throw SchemaError(child(pointer, "replicas"), "[] on a multi-primary database (every node in \"regions\" takes "
+                        "writes)", describe_json(db["replicas"]));
+    json& repl = db["replication"];
+    if (repl["mode"] != "async")
+      throw SchemaError(child(child(pointer, "replication"), "mode"),
+                        "\"async\" on a multi-primary database (each node ships its own writes asynchronously)",
+                        describe_json(repl["mode"]));
+    if (!db.contains("layout")) db["layout"] = "mesh";
+    if (db["layout"] == "ring" && db["regions"].size() < 3)
+      throw SchemaError(child(pointer, "layout"),
+                        "\"mesh\" for 2 nodes (a ring needs at least 3: /database/regions lists " +
+                            std::to_string(db["regions"].size()) + ")",
+                        "\"ring\"");
+    if (!db.contains("conflict_resolution")) db["conflict_resolution"] = "lww";
+    const bool crdt = db["conflict_resolution"] == "crdt";
+    if (!crdt && db.contains("crdt"))
+      fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
+    if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  void check_crdt_ranges(const json& db, const std::string& pointer) {
+    const uint64_t keys = db["keys"].get<uint64_t>();
+    uint64_t next = 0;
+    const std::string at = child(pointer, "crdt");
+    for (size_t i = 0; i < db["crdt"].size(); ++i) {
+      const json& range = db["crdt"][i];
+      const uint64_t first = range["first_key"].get<uint64_t>(), last = range["last_key"].get<uint64_t>();
+      if (first != next)
+        throw SchemaError(child(child(at, i), "first_key"),
+                          "key " + std::to_string(next) + " (ranges follow each other in key order, without gaps or "
+                          "overlaps)", describe_json(range["first_key"]));
+      if (last < first || last >= keys)
+        throw SchemaError(child(child(at, i), "last_key"),
+                          "a key from " + std::to_string(first) + " to " + std::to_string(keys - 1) +
+                              " (the key space is 0.." + std::to_string(keys - 1) + ")",
+                          describe_json(range["last_key"]));
+      next = last + 1;
+    }
+    if (next < keys)
+      throw SchemaError(at, "ranges that give every key 0.." + std::to_string(keys - 1) + " a CRDT type",
+                        "keys " + std::to_string(next) + ".." + std::to_string(keys - 1) + " with none");
+  }
+
+  void check_routing(json& rt, const std::string& pointer) {
+    if (!rt.contains("write_routing")) rt["write_routing"] = multi_primary_ ? "local" : "primary";
+    const std::string writes = rt["write_routing"].get<std::string>();
+    if (!multi_primary_ && writes != "primary")
+      throw SchemaError(child(pointer, "write_routing"),
+                        "\"primary\" on a single-primary database (only the primary takes writes)",
+                        describe_json(rt["write_routing"]));
+    if (multi_primary_ && writes == "primary")
+      throw SchemaError(child(pointer, "write_routing"),
+                        "\"local\" or \"home-region\" on a multi-primary database (it has no one primary)",
+                        describe_json(rt["write_routing"]));
+    for (const char* key : {"home", "home_failover"}) {
+      if (writes != "home-region" && rt.contains(key))
+        fail_foreign(rt, pointer, key, "unless write_routing is \"home-region\"");
+    }
+    if (writes == "home-region") {
+      if (!rt.contains("home")) rt["home"] = "key";
+      if (!rt.contains("home_failover")) rt["home_failover"] = "successor";
+    }
   }
 
   std::string name_default_;
@@ -395,6 +553,10 @@ class Walker {
   std::map<std::pair<std::string, std::string>, std::string> link_pointer_;
   std::string primary_;
   std::vector<std::string> replicas_;
+  bool multi_primary_ = false;
+  std::vector<std::string> db_regions_;                  // multi-primary nodes
+  std::map<std::string, double> region_drift_;           // /regions/*/clock_drift_ppm by region
+  std::map<std::string, double> slowing_ppm_;            // negative drift faults so far, by clock or region
   double run_duration_s_ = 0;
   std::map<std::string, json> as_written_;  // quantities as the file or --set spelled them, by pointer
 };

@@ -47,6 +47,14 @@ const std::vector<FieldSpec> kSchema = {
      "How far this region's node clocks run ahead of true time (negative offsets are not supported)."},
     {"/regions/*/clock_drift_ppm", T::Number, P::Default, "0", -1000, 1000, false, "",
      "Drift of this region's node clocks, in parts per million (negative = slow)."},
+    {"/regions/*/ntp", T::Object, P::Optional, "", 0, 0, false, "",
+     "NTP discipline of this region's node clocks, as ntpd/chronyd do it; without it they free-run."},
+    {"/regions/*/ntp/poll", T::Duration, P::Default, "\"64s\"", 16, 36 * kHour, false, "",
+     "Time between polls; ntpd polls every 64 s (minpoll 6) to 36 h (maxpoll 17), 16 s at the least."},
+    {"/regions/*/ntp/step_threshold", T::Duration, P::Default, "\"128ms\"", 0, kHour, true, "",
+     "An offset beyond this is stepped away at once; within it the clock is slewed."},
+    {"/regions/*/ntp/max_slew_ppm", T::Number, P::Default, "500", 0, 1e5, true, "",
+     "Fastest slew, in parts per million: ntpd's limit is 500, chronyd's default maxslewrate 83333."},
 
     {"/links", T::ObjectList, P::Default, "[]", 0, 2016, false, "",
      "Inter-region links; symmetric. Every pair of regions must be connected by some path."},
@@ -59,11 +67,36 @@ const std::vector<FieldSpec> kSchema = {
      "USD per GB crossing the link, either direction."},
 
     {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
-    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false, "single-primary",
-     "Replication topology; one primary that takes every write, replicas that follow it."},
-    {"/database/primary", T::RegionName, P::Required, "", 0, 0, false, "", "Region of the initial primary."},
+    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false, "single-primary|multi-primary",
+     "`single-primary`: one primary takes every write, replicas follow it. `multi-primary`: every region in "
+     "`regions` holds a node that takes writes and ships them to the others asynchronously."},
+    {"/database/primary", T::RegionName, P::Optional, "", 0, 0, false, "",
+     "Region of the initial primary (single-primary only; required there)."},
     {"/database/replicas", T::RegionList, P::Default, "[]", 0, 63, false, "",
-     "Regions holding one replica each, in promotion-preference order; not the primary, no repeats."},
+     "Regions holding one replica each, in promotion-preference order; not the primary, no repeats "
+     "(single-primary only)."},
+    {"/database/regions", T::RegionList, P::Optional, "", 2, 64, false, "",
+     "Regions holding one writable node each, in ring order (multi-primary only; required there)."},
+    {"/database/layout", T::Enum, P::Optional, "", 0, 0, false, "mesh|ring",
+     "Multi-primary only, default `mesh`: every node ships its own writes to every other; `ring`: each node ships "
+     "everything it applies to the next in `regions` (circular MySQL replication, log_slave_updates), so one dead "
+     "node cuts the ring; at least 3 nodes."},
+    {"/database/conflict_resolution", T::Enum, P::Optional, "", 0, 0, false, "lww|lww-hlc|crdt|siblings",
+     "Multi-primary only, default `lww`: last writer wins on the writing node's wall clock (DynamoDB global "
+     "tables, Cassandra); `lww-hlc`: on hybrid logical clocks; `crdt`: every key is a CRDT of the type `crdt` "
+     "declares; `siblings`: version vectors keep concurrent versions (Dynamo)."},
+    {"/database/crdt", T::ObjectList, P::Optional, "", 1, 1000, false, "",
+     "CRDT type of every key, as ranges that cover the key space (`conflict_resolution` `crdt` only; required "
+     "there)."},
+    {"/database/crdt/*/first_key", T::Integer, P::Required, "", 0, 1e9, false, "", "First key of the range."},
+    {"/database/crdt/*/last_key", T::Integer, P::Required, "", 0, 1e9, false, "",
+     "Last key of the range (inclusive); ranges follow each other without gaps or overlaps."},
+    {"/database/crdt/*/type", T::Enum, P::Required, "", 0, 0, false, "pn-counter|or-set",
+     "`pn-counter`: writes increment or decrement; `or-set`: writes add or remove an element (add wins)."},
+    {"/database/crdt/*/remove_fraction", T::Probability, P::Default, "0.25", 0, 1, false, "",
+     "Fraction of writes that decrement the counter or remove an element."},
+    {"/database/crdt/*/elements", T::Integer, P::Default, "16", 1, 32767, false, "",
+     "or-set: a write adds or removes one of elements 1..this, chosen uniformly."},
     {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
     {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync",
      "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has it."},
@@ -94,6 +127,15 @@ const std::vector<FieldSpec> kSchema = {
      "Fraction of resolvers that keep serving an expired answer."},
     {"/routing/stale_extra", T::Duration, P::Default, "\"0s\"", 0, kDay, false, "",
      "How long past the TTL those resolvers keep it."},
+    {"/routing/write_routing", T::Enum, P::Optional, "", 0, 0, false, "primary|local|home-region",
+     "Where writes go: `primary` (single-primary's only choice and default), `local`: the client's own region "
+     "(multi-primary default), `home-region`: the home region of the key or client (multi-primary only)."},
+    {"/routing/home", T::Enum, P::Optional, "", 0, 0, false, "key|client",
+     "home-region only, default `key`: a key's home is its index modulo the number of nodes; `client`: a client's "
+     "home is a hash of its id."},
+    {"/routing/home_failover", T::Enum, P::Optional, "", 0, 0, false, "successor|never",
+     "home-region only, default `successor`: when a home region's node is judged unhealthy the controller moves its "
+     "keys to the next healthy region in `database.regions`; `never`: they stay."},
 
     {"/health_check", T::Object, P::Default, "{}", 0, 0, false, "", "Probes of the primary."},
     {"/health_check/from", T::RegionName, P::Derived,
@@ -142,12 +184,22 @@ const std::vector<FieldSpec> kSchema = {
      "Scheduled faults; each must start and end within the run."},
     {"/faults/*/at", T::Duration, P::Required, "", 0, kMaxRun, false, "",
      "When the fault starts; before the end of the run."},
-    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition",
-     "`region_outage`: every host of `region` goes down; `partition`: links between `groups` are cut."},
-    {"/faults/*/duration", T::Duration, P::Required, "", 0, kMaxRun, true, "",
-     "How long the fault lasts; it must end by the end of the run."},
+    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition|clock_skew|clock_drift",
+     "`region_outage`: every host of `region` goes down; `partition`: links between `groups` are cut; "
+     "`clock_skew`: the clocks of `region` (or one `node`) step by `offset`; `clock_drift`: their drift grows by "
+     "`drift_ppm`."},
+    {"/faults/*/duration", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
+     "How long the fault lasts; it must end by the end of the run. Required but for clock faults, which without it "
+     "last for ever (a clock fault that ends steps back, or drifts as before)."},
     {"/faults/*/region", T::RegionName, P::Optional, "", 0, 0, false, "",
-     "The region that goes down (`region_outage` only; required there)."},
+     "The region that goes down (`region_outage`; required there), or whose node clocks the clock fault hits."},
+    {"/faults/*/node", T::String, P::Optional, "", 1, 80, false, "",
+     "Clock faults: the one clock hit instead of a whole region's, `db-<region>`, `monitor-<region>` or "
+     "`resolvers-<region>`."},
+    {"/faults/*/offset", T::Duration, P::Optional, "", -kDay, kDay, false, "",
+     "clock_skew: the step, signed (`\"-500ms\"` sets the clock back)."},
+    {"/faults/*/drift_ppm", T::Number, P::Optional, "", -1e6, 1e6, true, "",
+     "clock_drift: parts per million added to the clock's drift; the clock must keep moving (total > -1,000,000)."},
     {"/faults/*/groups", T::RegionGroups, P::Optional, "", 2, 64, false, "",
      "Two or more disjoint, non-empty lists of regions (`partition` only; required there); regions not listed "
      "keep all their links."},
@@ -263,6 +315,7 @@ std::vector<const FieldSpec*> children_of(const std::string& pattern) {
 }
 
 std::string format_in_unit(FieldType type, double v) {
+  if (v < 0) return "-" + format_in_unit(type, -v);
   switch (type) {
     case T::Duration:
       return format_duration(v);

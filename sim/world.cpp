@@ -14,11 +14,14 @@
 #include <stdexcept>
 
 #include "models/client.h"
+#include "models/clocks.h"
 #include "models/controller.h"
-#include "models/database.h"
 #include "models/dns.h"
 #include "models/health.h"
+#include "models/multi_primary.h"
 #include "models/network.h"
+#include "models/region_router.h"
+#include "models/single_primary.h"
 #include "sim/engine_config.h"
 #include "sim/footprint.h"
 #include "sim/random.h"
@@ -124,6 +127,7 @@ std::vector<NetworkChange> fault_changes(const Scenario& s, const Network& net) 
   std::vector<NetworkChange> changes;
   for (const auto& f : s.faults) {
     std::vector<uint16_t> elements;
+    if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) continue;  // models/clocks.h
     if (f.kind == FaultKind::RegionOutage) {
       // The datacenter goes dark; its users (the client edge) and the region's network stay.
       const int r = s.region_index(f.region);
@@ -146,8 +150,29 @@ std::vector<NetworkChange> fault_changes(const Scenario& s, const Network& net) 
   return changes;
 }
 
+const char* fault_kind_name(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::RegionOutage: return "region_outage";
+    case FaultKind::Partition: return "partition";
+    case FaultKind::ClockSkew: return "clock_skew";
+    case FaultKind::ClockDrift: return "clock_drift";
+  }
+  return "fault";
+}
+
+std::string signed_text(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%+g", v);
+  return buffer;
+}
+
 std::string fault_description(const FaultConfig& f) {
   if (f.kind == FaultKind::RegionOutage) return f.region;
+  if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) {
+    const std::string target = f.node.empty() ? "every clock of " + f.region : f.node;
+    return target + (f.kind == FaultKind::ClockSkew ? " steps " + signed_text(f.offset_s) + " s"
+                                                     : " drifts " + signed_text(f.drift_ppm) + " ppm");
+  }
   std::string d;
   for (size_t g = 0; g < f.groups.size(); ++g) {
     d += g ? " | [" : "[";
@@ -188,37 +213,75 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   // memory estimate charges exactly this reservation, and the CLI refuses a run whose estimate is over its limit.
   h.ops.reserve(planned_operation_records(s));
 
-  // One database node per region that holds data, in region order.
-  std::vector<Database::NodeSpec> specs;
+  ClockSet clocks(s);
+  for (int c = 0; c < clocks.count(); ++c) h.clocks.push_back(clocks.name(c));
+
+  // The store: one database node per region that holds data. Single-primary: in region order; multi-primary: in
+  // `database.regions` order (the ring's order).
+  const bool multi = s.database.topology == Topology::MultiPrimary;
+  std::unique_ptr<Store> store;
   int primary = -1;
-  for (int r = 0; r < int(s.regions.size()); ++r) {
-    const std::string& name = s.regions[r].name;
-    if (name == s.database.primary) {
-      primary = int(specs.size());
-      specs.push_back({"db-" + name, r, s.database.mode});
-      continue;
+  if (multi) {
+    std::vector<Store::NodeSpec> specs;
+    for (const auto& name : s.database.regions) specs.push_back({"db-" + name, s.region_index(name)});
+    store = std::make_unique<MultiPrimaryStore>(s.database, specs, clocks, network, recorder);
+    static const char* const kConflict[] = {"lww", "lww-hlc", "crdt", "siblings"};
+    h.topology = "multi-primary";
+    h.conflict_resolution = kConflict[int(s.database.conflict)];
+    if (s.database.conflict == ConflictResolution::Crdt) {
+      h.crdt_type.assign(s.database.keys, 0);
+      for (const CrdtRange& r : s.database.crdt)
+        for (uint64_t k = r.first; k <= r.last; ++k) h.crdt_type[k] = r.type == CrdtType::OrSet ? 1 : 0;
     }
-    for (const auto& rep : s.database.replicas)
-      if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
+  } else {
+    std::vector<SinglePrimaryStore::NodeSpec> specs;
+    for (int r = 0; r < int(s.regions.size()); ++r) {
+      const std::string& name = s.regions[r].name;
+      if (name == s.database.primary) {
+        primary = int(specs.size());
+        specs.push_back({"db-" + name, r, s.database.mode});
+        continue;
+      }
+      for (const auto& rep : s.database.replicas)
+        if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
+    }
+    store = std::make_unique<SinglePrimaryStore>(s.database, specs, primary, network, recorder);
   }
-  for (const auto& spec : specs) {
-    h.nodes.push_back(spec.name);
-    h.node_region.push_back(uint8_t(spec.region));
+  Store& db = *store;
+  std::vector<int> node_regions;
+  for (int n = 0; n < db.node_count(); ++n) {
+    h.nodes.push_back(db.name(n));
+    h.node_region.push_back(uint8_t(db.region(n)));
+    node_regions.push_back(db.region(n));
   }
-  Database db(s.database, specs, primary, network, recorder);
 
   AuthoritativeDns dns(s.routing, recorder, h.regions);
-  dns.define(AuthoritativeDns::kWriteRecord, db.region(primary));
   std::vector<int> client_regions;
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());
   client_regions.erase(std::unique(client_regions.begin(), client_regions.end()), client_regions.end());
-  for (int r : client_regions) dns.define(AuthoritativeDns::read_record(r), db.node_in_region(r) >= 0 ? r : db.region(primary));
+  // A client region without a node of its own is served by the primary's region, or (multi-primary) the nearest
+  // node's region.
+  auto serving_region = [&](int client_region) {
+    if (db.node_in_region(client_region) >= 0) return client_region;
+    if (!multi) return db.region(primary);
+    int best = node_regions.front();
+    for (int r : node_regions)
+      if (network.client_to_db(client_region, r).latency_s < network.client_to_db(client_region, best).latency_s) best = r;
+    return best;
+  };
+  if (!multi) dns.define(AuthoritativeDns::kWriteRecord, db.region(primary));
+  for (int r : client_regions) dns.define(AuthoritativeDns::read_record(r), serving_region(r));
+  if (s.routing.writes == WriteRouting::Local)
+    for (int r : client_regions) dns.define(dns.local_write_record(r), serving_region(r));
+  if (s.routing.writes == WriteRouting::HomeRegion)
+    for (int r : node_regions) dns.define(dns.home_record(r), r);
+  const WriteRecords write_records(s.routing.writes, s.routing.home_by_client, dns, node_regions);
   std::vector<std::unique_ptr<ResolverPool>> resolvers(s.regions.size());
   for (int r : client_regions) {
     RandomStream stream(s.seed, "resolvers/" + s.regions[r].name);
-    resolvers[r] = std::make_unique<ResolverPool>(s.routing, s.regions[r], dns,
-                                                  AuthoritativeDns::kReadRecordBase + int(s.regions.size()), stream);
+    resolvers[r] = std::make_unique<ResolverPool>(s.routing, clocks.clock(r, ClockRole::Resolvers), dns,
+                                                  dns.record_count(), stream);
   }
 
   // Clients.
@@ -232,7 +295,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
       zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
       zipf = zipfs.back().get();
     }
-    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], recorder, zipf, s.database.keys};
+    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], write_records, recorder, zipf, s.database.keys};
     const std::string name = "clients/" + std::to_string(g) + "/" + group.region;
     sg4::Actor::create(name, network.host(r, Endpoint::Client),
                        ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx));
@@ -265,9 +328,13 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
                          HealthChecker(s.health_check, from, n, s.duration_s, RandomStream(s.seed, name), db, network,
                                        board, recorder));
     }
-    sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
-                       FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
-                                          controller_state, recorder, message_bytes));
+    if (multi)
+      sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
+                         RegionRouter(s.routing, s.duration_s, client_regions, db, network, dns, board, recorder));
+    else
+      sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
+                         FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
+                                            controller_state, recorder, message_bytes));
   };
   start_monitor();
   network.add_listener([&](uint16_t element, bool up, double t) {
@@ -284,15 +351,14 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     std::vector<Edge> edges;
     for (uint32_t i = 0; i < s.faults.size(); ++i) {
       edges.push_back({s.faults[i].at_s, i, FaultEventKind::Start});
-      edges.push_back({s.faults[i].at_s + s.faults[i].duration_s, i, FaultEventKind::End});
+      if (s.faults[i].heals) edges.push_back({s.faults[i].at_s + s.faults[i].duration_s, i, FaultEventKind::End});
     }
     std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.t < b.t; });
     for (const Edge& e : edges) {
       sg4::this_actor::sleep_until(e.t);
       network.apply_until(e.t);
       const auto& f = s.faults[e.fault];
-      recorder.fault({e.t, e.fault, e.what, f.kind == FaultKind::RegionOutage ? "region_outage" : "partition",
-                      fault_description(f)});
+      recorder.fault({e.t, e.fault, e.what, fault_kind_name(f.kind), fault_description(f)});
     }
   });
 
@@ -303,10 +369,11 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
       const double t = double(i) * s.metrics.sample_interval_s;
       sg4::this_actor::sleep_until(t);
       for (int n = 0; n < db.node_count(); ++n) {
-        if (db.role(n) != Role::Replica) continue;
         const double lag = db.lag_s(n, t);
         if (lag >= 0) recorder.lag({t, int16_t(n), lag});
       }
+      if (clocks.any_inexact())
+        for (int c = 0; c < clocks.count(); ++c) recorder.clock({t, uint16_t(c), clocks.at(c).offset_at(t)});
     }
   });
 

@@ -110,8 +110,8 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/description", "7", "/description", "a string", "7"},
     {"/database/replication/mode", "\"semi-sync\"", "/database/replication/mode", "one of \"async\", \"sync\"",
      "\"semi-sync\""},
-    {"/database/topology", "\"multi-primary\"", "/database/topology", "one of \"single-primary\"",
-     "\"multi-primary\""},
+    {"/database/topology", "\"leaderless\"", "/database/topology", "one of \"single-primary\", \"multi-primary\"",
+     "\"leaderless\""},
     {"/failover/policy", "\"manual\"", "/failover/policy", "one of \"automatic\", \"none\"", "\"manual\""},
     // units
     {"/routing/ttl", "60", "/routing/ttl", "a duration with a unit such as \"35ms\" or \"2h\"", "60"},
@@ -137,14 +137,16 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/regions", "[]", "/regions", "a list of objects from 1 to 64 items", "[]"},
     // required fields
     {"/regions", nullptr, "/regions", "a list of objects (required)", "nothing"},
-    {"/database/primary", nullptr, "/database/primary", "a region name (required)", "nothing"},
+    {"/database/primary", nullptr, "/database/primary", "a region name (required for a single-primary database)",
+     "nothing"},
     {"/links/0/between", nullptr, "/links/0/between", "a pair of region names (required)", "nothing"},
     {"/links/0/latency", nullptr, "/links/0/latency", "a duration (required)", "nothing"},
     {"/links/0/bandwidth", nullptr, "/links/0/bandwidth", "a bandwidth (required)", "nothing"},
     {"/clients/0/region", nullptr, "/clients/0/region", "a region name (required)", "nothing"},
     {"/faults/0/at", nullptr, "/faults/0/at", "a duration (required)", "nothing"},
-    {"/faults/0/kind", nullptr, "/faults/0/kind", "one of \"region_outage\", \"partition\" (required)", "nothing"},
-    {"/faults/0/duration", nullptr, "/faults/0/duration", "a duration (required)", "nothing"},
+    {"/faults/0/kind", nullptr, "/faults/0/kind",
+     "one of \"region_outage\", \"partition\", \"clock_skew\", \"clock_drift\" (required)", "nothing"},
+    {"/faults/0/duration", nullptr, "/faults/0/duration", "a duration (required for a region_outage fault)", "nothing"},
     {"/faults/0/region", nullptr, "/faults/0/region", "a region name (required for a region_outage fault)",
      "nothing"},
     // regions: definitions and references
@@ -261,7 +263,7 @@ TEST_CASE("a full scenario loads into the typed values it spells", "[unit]") {
   CHECK(s.links[0].cost_per_gb == 0.05);
   CHECK(s.links[1].a == "c");
   CHECK(s.links[1].cost_per_gb == 0.02);
-  CHECK(s.database.topology == "single-primary");
+  CHECK(s.database.topology == mrsim::Topology::SinglePrimary);
   CHECK(s.database.primary == "a");
   REQUIRE(s.database.replicas.size() == 2);
   CHECK(s.database.replicas[0].region == "b");

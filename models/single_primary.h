@@ -17,7 +17,7 @@
 //  - A host that goes down keeps its log (disk). A former primary restarts as Recovering (read-only, refusing
 //    reads and writes) until the controller tells it what it is; a former replica resumes streaming.
 // Leaves out: storage and CPU capacity (service times are fixed, no queueing), the detection delay of a broken TCP
-// stream (it is known at once), cascading replication, multi-primary (capability 2).
+// stream (it is known at once), cascading replication. Several writable nodes: models/multi_primary.h.
 //
 // Replication is evaluated lazily: a replica's state is brought up to time t (drain) whenever something observes it
 // at t — a read, a status query, a lag sample, a commit on its upstream. The result is the same as if every entry
@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "models/network.h"
+#include "models/store.h"
 #include "sim/history.h"
 #include "sim/scenario.h"
 
@@ -44,21 +45,7 @@ struct LogEntry {
   double commit_s = 0;
 };
 
-struct NodeStatus {
-  Role role = Role::Down;
-  uint32_t term = 0;
-  int upstream = -1;
-  uint64_t log_size = 0;
-};
-
-struct WriteResult {
-  bool accepted = false;     // false: the node is not a primary (read-only refusal)
-  uint32_t write_id = 0;
-  double ack_ready_s = 0;    // when the primary can send the acknowledgement (after sync replicas, if any)
-  bool waits_on_sync = false;
-};
-
-class Database {
+class SinglePrimaryStore final : public Store {
  public:
   struct NodeSpec {
     std::string name;
@@ -67,31 +54,23 @@ class Database {
   };
 
   // Node `primary` starts as primary (term 1); every other node starts as its replica.
-  Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network, Recorder& recorder);
+  SinglePrimaryStore(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network,
+                     Recorder& recorder);
 
-  int node_count() const { return int(nodes_.size()); }
-  int node_in_region(int region) const;  // -1 if the region holds no node
-  const std::string& name(int node) const { return nodes_[node].spec.name; }
-  int region(int node) const { return nodes_[node].spec.region; }
-  Role role(int node) const { return nodes_[node].role; }
+  Role role(int node) const override { return nodes_[node].role; }
 
-  // Data plane.
-  bool serves_reads(int node) const;
-  double read_service_s() const { return config_.read_service_s; }
-  uint32_t read(int node, uint32_t key, double t);
-  WriteResult write(int node, uint32_t key, double t);
-  // True if a route a write on `primary` waited on (to a sync replica and back) broke in (from, to].
-  bool sync_wait_broken(int primary, double from, double to) const;
+  bool serves_reads(int node) const override;
+  double read_service_s() const override { return config_.read_service_s; }
+  uint32_t read(int node, uint32_t key, double t) override;
+  WriteResult write(int node, uint32_t key, int16_t arg, double t) override;
+  bool ack_wait_broken(int primary, double from, double to) const override;
 
-  // Control plane (node agents call these when a command reaches the node).
-  NodeStatus status(int node, double t);
-  void promote(int node, uint32_t term, double t);
-  void rejoin(int node, int upstream, uint32_t term, double t);
+  NodeStatus status(int node, double t) override;
+  void promote(int node, uint32_t term, double t) override;
+  void rejoin(int node, int upstream, uint32_t term, double t) override;
 
-  double lag_s(int node, double t);  // -1 when the node follows nobody
-
-  // The surviving lineage, once the run is over (see History::final_lineage).
-  void finish(History& history);
+  double lag_s(int node, double t) override;  // -1 unless the node is a replica
+  void finish(History& history) override;
 
  private:
   struct InFlight {

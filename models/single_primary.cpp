@@ -1,4 +1,4 @@
-#include "models/database.h"
+#include "models/single_primary.h"
 
 #include <algorithm>
 #include <cassert>
@@ -11,9 +11,17 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }
 
-Database::Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary, Network& network,
-                   Recorder& recorder)
-    : config_(config), network_(network), recorder_(recorder) {
+namespace {
+std::vector<Store::NodeSpec> store_specs(const std::vector<SinglePrimaryStore::NodeSpec>& nodes) {
+  std::vector<Store::NodeSpec> out;
+  for (const auto& n : nodes) out.push_back({n.name, n.region});
+  return out;
+}
+}  // namespace
+
+SinglePrimaryStore::SinglePrimaryStore(const DatabaseConfig& config, std::vector<NodeSpec> nodes, int primary,
+                                       Network& network, Recorder& recorder)
+    : Store(store_specs(nodes)), config_(config), network_(network), recorder_(recorder) {
   nodes_.reserve(nodes.size());  // a Node holds a deque and is copied when the vector grows: key tables with it
   for (auto& spec : nodes) {
     Node n;
@@ -36,23 +44,17 @@ Database::Database(const DatabaseConfig& config, std::vector<NodeSpec> nodes, in
   network_.add_listener([this](uint16_t element, bool up, double t) { on_network_change(element, up, t); });
 }
 
-int Database::node_in_region(int region) const {
-  for (int i = 0; i < node_count(); ++i)
-    if (nodes_[i].spec.region == region) return i;
-  return -1;
-}
-
-const Route& Database::stream_route(int from, int to) const {
+const Route& SinglePrimaryStore::stream_route(int from, int to) const {
   return network_.route(nodes_[from].spec.region, Endpoint::Db, nodes_[to].spec.region, Endpoint::Db);
 }
 
-void Database::set_role(Node& n, Role role, double t) {
+void SinglePrimaryStore::set_role(Node& n, Role role, double t) {
   n.role = role;
   const int16_t index = int16_t(&n - nodes_.data());
   recorder_.role({t, index, role, n.term, int16_t(n.upstream)});
 }
 
-double Database::ship(Node& n, const LogEntry& e, double start) {
+double SinglePrimaryStore::ship(Node& n, const LogEntry& e, double start) {
   const Route& r = stream_route(n.upstream, int(&n - nodes_.data()));
   const double tx_end = std::max(start, n.in.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
   n.in.tx_free_at = tx_end;
@@ -62,7 +64,7 @@ double Database::ship(Node& n, const LogEntry& e, double start) {
   return arrival;
 }
 
-void Database::drain(Node& n, double t) {
+void SinglePrimaryStore::drain(Node& n, double t) {
   if (n.upstream < 0) return;
   Stream& s = n.in;
   if (!s.connected && s.resume_at <= t) {
@@ -89,20 +91,20 @@ void Database::drain(Node& n, double t) {
   }
 }
 
-bool Database::follows_history(const Node& n, const Node& up) {
+bool SinglePrimaryStore::follows_history(const Node& n, const Node& up) {
   // Logs of one run share write ids only along a common history, so comparing the replica's last entry with the
   // upstream's entry at that position decides whether the replica's log is a prefix of the upstream's.
   if (n.log.empty()) return true;
   return n.log.size() <= up.log.size() && up.log[n.log.size() - 1].write_id == n.log.back().write_id;
 }
 
-void Database::disconnect(Node& n) {
+void SinglePrimaryStore::disconnect(Node& n) {
   n.in.connected = false;
   n.in.in_flight.clear();
   n.in.resume_at = kNever;
 }
 
-void Database::on_network_change(uint16_t element, bool up, double t) {
+void SinglePrimaryStore::on_network_change(uint16_t element, bool up, double t) {
   for (Node& n : nodes_) {
     if (element == n.host_element) {
       if (!up) {
@@ -126,25 +128,25 @@ void Database::on_network_change(uint16_t element, bool up, double t) {
   }
 }
 
-bool Database::serves_reads(int node) const {
+bool SinglePrimaryStore::serves_reads(int node) const {
   const Role r = nodes_[node].role;
   return r == Role::Primary || r == Role::Replica;
 }
 
-uint32_t Database::read(int node, uint32_t key, double t) {
+uint32_t SinglePrimaryStore::read(int node, uint32_t key, double t) {
   Node& n = nodes_[node];
   drain(n, t);
   return n.kv[key];
 }
 
-WriteResult Database::write(int node, uint32_t key, double t) {
+WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, double t) {
   WriteResult result;
   Node& p = nodes_[node];
   if (p.role != Role::Primary) return result;
   const LogEntry e{next_write_id_++, key, t};
   p.log.push_back(e);
   p.kv[key] = e.write_id;
-  recorder_.commit({t, e.write_id, key, int16_t(node)});
+  recorder_.commit({t, e.write_id, key, int16_t(node), 0, t});
   result.accepted = true;
   result.write_id = e.write_id;
   result.ack_ready_s = t + config_.write_service_s;
@@ -165,7 +167,7 @@ WriteResult Database::write(int node, uint32_t key, double t) {
   return result;
 }
 
-bool Database::sync_wait_broken(int primary, double from, double to) const {
+bool SinglePrimaryStore::ack_wait_broken(int primary, double from, double to) const {
   for (int i = 0; i < node_count(); ++i) {
     const Node& r = nodes_[i];
     if (r.upstream != primary || r.spec.mode != ReplicationMode::Sync) continue;
@@ -176,13 +178,13 @@ bool Database::sync_wait_broken(int primary, double from, double to) const {
   return false;
 }
 
-NodeStatus Database::status(int node, double t) {
+NodeStatus SinglePrimaryStore::status(int node, double t) {
   Node& n = nodes_[node];
   drain(n, t);
   return {n.role, n.term, n.upstream, n.log.size()};
 }
 
-void Database::promote(int node, uint32_t term, double t) {
+void SinglePrimaryStore::promote(int node, uint32_t term, double t) {
   Node& n = nodes_[node];
   drain(n, t);
   disconnect(n);
@@ -192,7 +194,7 @@ void Database::promote(int node, uint32_t term, double t) {
   set_role(n, Role::Primary, t);
 }
 
-void Database::rejoin(int node, int upstream, uint32_t term, double t) {
+void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t) {
   Node& n = nodes_[node];
   drain(n, t);
   disconnect(n);
@@ -217,20 +219,20 @@ void Database::rejoin(int node, int upstream, uint32_t term, double t) {
   set_role(n, Role::Replica, t);
 }
 
-void Database::rebuild_kv(Node& n) {
+void SinglePrimaryStore::rebuild_kv(Node& n) {
   std::fill(n.kv.begin(), n.kv.end(), kNoVersion);
   for (const auto& e : n.log) n.kv[e.key] = e.write_id;
 }
 
-double Database::lag_s(int node, double t) {
+double SinglePrimaryStore::lag_s(int node, double t) {
   Node& n = nodes_[node];
-  if (n.upstream < 0) return -1;
+  if (n.upstream < 0 || n.role != Role::Replica) return -1;
   drain(n, t);
   const Node& up = nodes_[n.upstream];
   return n.log.size() < up.log.size() ? t - up.log[n.log.size()].commit_s : 0.0;
 }
 
-void Database::finish(History& history) {
+void SinglePrimaryStore::finish(History& history) {
   // The authoritative log: the node that claims the primary role (or held it when its host went down) with the
   // highest term; ties go to the lowest index.
   int best = -1;

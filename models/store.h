@@ -1,0 +1,81 @@
+// The one interface every database design implements: what client populations, node agents, health checkers, the
+// controllers and the samplers call. A design (single primary with replicas, multi-primary with its conflict
+// resolution, ...) is one class behind it, in its own file; adding one touches its model, the schema and the docs,
+// not the clients or the checkers.
+//
+// A store has one node per data-holding region. Every method takes the virtual time `t` of the call: stores
+// evaluate replication lazily, bringing their state up to t whenever something observes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/history.h"
+
+namespace mrsim {
+
+class RandomStream;
+
+struct NodeStatus {
+  Role role = Role::Down;
+  uint32_t term = 0;
+  int upstream = -1;
+  uint64_t log_size = 0;
+};
+
+struct WriteResult {
+  bool accepted = false;     // false: the node refuses writes (not a primary, or down)
+  uint32_t write_id = 0;
+  double ack_ready_s = 0;    // when the node can send the acknowledgement (after sync replicas, if any)
+  bool waits_on_sync = false;
+};
+
+class Store {
+ public:
+  struct NodeSpec {
+    std::string name;
+    int region = 0;
+  };
+
+  explicit Store(std::vector<NodeSpec> nodes) : specs_(std::move(nodes)) {}
+  virtual ~Store() = default;
+
+  int node_count() const { return int(specs_.size()); }
+  const std::string& name(int node) const { return specs_[node].name; }
+  int region(int node) const { return specs_[node].region; }
+  int node_in_region(int region) const {  // -1 if the region holds no node
+    for (int i = 0; i < node_count(); ++i)
+      if (specs_[i].region == region) return i;
+    return -1;
+  }
+
+  virtual Role role(int node) const = 0;
+
+  // Data plane.
+  virtual bool serves_reads(int node) const = 0;
+  virtual double read_service_s() const = 0;
+  virtual uint32_t read(int node, uint32_t key, double t) = 0;  // the version (write id) the read returns
+  // `arg`: the write's operation where the design has one (a CRDT's increment or element), else 0.
+  virtual WriteResult write(int node, uint32_t key, int16_t arg, double t) = 0;
+  // The operation a client's write carries, drawn from the client's stream; designs without one draw nothing.
+  virtual int16_t draw_write_arg(uint32_t /*key*/, RandomStream& /*stream*/) const { return 0; }
+  // True if a route a write acknowledged at `node` waited on (to a sync replica and back) broke in (from, to].
+  virtual bool ack_wait_broken(int /*node*/, double /*from*/, double /*to*/) const { return false; }
+
+  // Control plane: what a node's agent reports and does when a command reaches it.
+  virtual NodeStatus status(int node, double t) = 0;
+  virtual void promote(int node, uint32_t term, double t) = 0;
+  virtual void rejoin(int node, int upstream, uint32_t term, double t) = 0;
+
+  // Replication lag of `node` at t for the lag sampler; negative when the node has none to report.
+  virtual double lag_s(int node, double t) = 0;
+
+  // Once the run is over: the store's final state into the history (see History::final_lineage).
+  virtual void finish(History& history) = 0;
+
+ private:
+  std::vector<NodeSpec> specs_;
+};
+
+}  // namespace mrsim
