@@ -148,7 +148,7 @@ void MultiPrimaryStore::resolve(int node, uint32_t write_id, double t) {
       return;
     }
     case ConflictResolution::Crdt: {
-      n.kv[key] = write_id;
+      n.kv[key] = std::max(n.kv[key], write_id);  // reads report the newest write (commit order) applied
       const CrdtRange* range = crdt_range(key);
       if (range->type == CrdtType::PnCounter) {
         auto& c = n.counters[key];

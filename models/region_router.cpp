@@ -51,6 +51,7 @@ void RegionRouter::operator()() {
 }
 
 void RegionRouter::step(double t) {
+  if (!reroutes_) return;
   for (int region : client_regions_) {
     const int local = store_.node_in_region(region);
     const int want = local >= 0 && serving(local) ? region : nearest_serving(region);

@@ -10,6 +10,9 @@
 //    healthy; when it is not, the controller moves H's keys to H's successor — the next region in
 //    `database.regions` order whose node is healthy — unless `home_failover` is `never`, and moves them back when H
 //    is healthy again.
+// With `failover.policy` `none` it changes nothing: every region's clients stay on their own region's node (or the
+// nearest at the start), whatever the checkers say — the usual set-up where a partition must not send clients to a
+// region they may not reach.
 // It runs on the monitor host of `health_check.from`, beside the checkers, and dies and restarts with it.
 // Leaves out: draining in-flight writes before a home moves (a write to the old home racing one to the new can
 // conflict, and conflict resolution decides), weighted or latency-measured routing, client-side retries to
@@ -27,9 +30,9 @@ class AuthoritativeDns;
 
 class RegionRouter {
  public:
-  RegionRouter(const RoutingConfig& routing, double duration_s, std::vector<int> client_regions, Store& store,
+  RegionRouter(const RoutingConfig& routing, bool reroutes, double duration_s, std::vector<int> client_regions, Store& store,
                Network& network, AuthoritativeDns& dns, HealthBoard& board, Recorder& recorder)
-      : routing_(routing), duration_s_(duration_s), client_regions_(std::move(client_regions)), store_(store),
+      : routing_(routing), reroutes_(reroutes), duration_s_(duration_s), client_regions_(std::move(client_regions)), store_(store),
         network_(network), dns_(dns), board_(board), recorder_(recorder) {}
   void operator()();
 
@@ -40,6 +43,7 @@ class RegionRouter {
   int nearest_serving(int client_region) const;  // -1 if no node serves
 
   RoutingConfig routing_;
+  bool reroutes_;
   double duration_s_;
   std::vector<int> client_regions_;
   Store& store_;

@@ -154,7 +154,8 @@ const std::vector<FieldSpec> kSchema = {
 
     {"/failover", T::Object, P::Default, "{}", 0, 0, false, "", "What happens when the primary is unhealthy."},
     {"/failover/policy", T::Enum, P::Default, "\"automatic\"", 0, 0, false, "automatic|none",
-     "`automatic` promotes a replica; `none` waits for the primary to come back."},
+     "`automatic` promotes a replica (multi-primary: moves DNS records off a node judged unhealthy); `none` waits "
+     "for the primary to come back (multi-primary: records never move)."},
     {"/failover/cooldown", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
      "No second failover within this long of the previous one."},
     {"/failover/promotion_time", T::Duration, P::Default, "\"5s\"", 0, kHour, false, "",

@@ -41,10 +41,29 @@ std::string region_name(const History& h, size_t region) {
   return region < h.regions.size() ? h.regions[region] : "region" + std::to_string(region);
 }
 
+// Each node clock's offset from true time, one sample per interval (the sampler takes them at interval starts).
+Json clock_offsets_json(const History& h, size_t buckets, double interval) {
+  std::map<uint16_t, std::vector<std::optional<double>>> series;
+  for (const ClockSample& c : h.clock_samples) {
+    auto& values = series[c.clock];
+    values.resize(buckets);
+    if (buckets > 0) values[sample_index(c.t, interval, buckets)] = c.offset_s;
+  }
+  Json out = Json::object();
+  for (const auto& [clock, values] : series) {
+    Json list = Json::array();
+    for (const auto& v : values) list.push_back(v ? Json(std::round(*v * 1e9) / 1e9) : Json());  // to the ns
+    out[clock < h.clocks.size() ? h.clocks[clock] : "clock" + std::to_string(clock)] = std::move(list);
+  }
+  return out;
+}
+
 }  // namespace
 
 Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics) {
   Json trace = run_header(info);
+  trace["topology"] = h.topology;
+  if (!h.conflict_resolution.empty()) trace["conflict_resolution"] = h.conflict_resolution;
   trace["regions"] = h.regions;
   trace["nodes"] = Json::array();
   for (size_t n = 0; n < h.nodes.size(); ++n) {
@@ -186,6 +205,7 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
     clients[region_name(h, r)] = std::move(region);
   }
   samples["clients"] = std::move(clients);
+  if (!h.clock_samples.empty()) samples["clock_offset_s"] = clock_offsets_json(h, buckets, interval);
   trace["samples"] = std::move(samples);
   return trace;
 }

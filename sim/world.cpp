@@ -330,7 +330,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     }
     if (multi)
       sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
-                         RegionRouter(s.routing, s.duration_s, client_regions, db, network, dns, board, recorder));
+                         RegionRouter(s.routing, s.failover.policy == FailoverPolicy::Automatic, s.duration_s, client_regions, db, network, dns, board, recorder));
     else
       sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
                          FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,

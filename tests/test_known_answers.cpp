@@ -16,9 +16,12 @@
 #include "sim/scenario_loader.h"
 #include "sim/units.h"
 #include "sim/world.h"
+#include "tests/child_simulation.h"
 
 using namespace mrsim;
 using nlohmann::json;
+using mrsim_test::Extract;
+using mrsim_test::number;
 
 namespace {
 
@@ -41,55 +44,8 @@ const char* const kBase = R"({
   "faults": [{"at": "5m", "kind": "region_outage", "region": "east", "duration": "10m"}]
 })";
 
-using Extract = std::function<json(const Scenario&, const History&)>;
-
-// Simulates kBase with `sets` in a child process; returns {"report": ..., "extra": extract(...)} or fails the test.
 json simulate_in_child(const std::vector<std::string>& sets, const Extract& extract = {}) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::close(fds[0]);
-    json out;
-    try {
-      const Scenario s = load_scenario_text(kBase, "<known-answer>", sets, std::nullopt);
-      const History h = simulate(s);
-      RunInfo info;
-      info.seed = s.seed;
-      out["report"] = report_json(info, compute_metrics(h, s.metrics));
-      if (extract) out["extra"] = extract(s, h);
-    } catch (const std::exception& e) {
-      out = {{"error", e.what()}};
-    }
-    const std::string text = out.dump();
-    size_t sent = 0;
-    while (sent < text.size()) {
-      const ssize_t n = ::write(fds[1], text.data() + sent, text.size() - sent);
-      if (n <= 0) break;
-      sent += size_t(n);
-    }
-    ::_exit(sent == text.size() ? 0 : 1);
-  }
-  ::close(fds[1]);
-  std::string text;
-  char buf[65536];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  json out = json::parse(text);
-  INFO(out.value("error", std::string()));
-  REQUIRE_FALSE(out.contains("error"));
-  return out;
-}
-
-double number(const json& j, const char* pointer) {
-  const json& v = j.at(json::json_pointer(pointer));
-  REQUIRE(v.is_number());
-  return v.get<double>();
+  return mrsim_test::simulate_in_child(kBase, sets, extract);
 }
 
 }  // namespace
