@@ -107,4 +107,17 @@ expect_bad("an RTO step of a nanosecond" "/metrics/step: expected a duration fro
 expect_bad("a trace sample every nanosecond" "/metrics/sample_interval: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.sample_interval=1ns)
 expect_bad("more samples than the trace can hold" "/metrics/sample_interval: expected a duration of at least 2.592s (the 30d run allows at most 1000000 samples), found \"1s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=30d)
 # An output that cannot be written is bad input too, and the other outputs must not be left half-written.
+# Active-active designs and clock faults.
+set(lww ${SOURCE}/scenarios/active-active-lww-skew.json)
+expect_bad("lww on a single-primary database" "/database/conflict_resolution: expected no \"conflict_resolution\" on a single-primary database" validate ${SOURCE}/scenarios/active-passive-dns.json --set database.conflict_resolution=lww)
+expect_bad("keys without a CRDT type" "/database/crdt: expected ranges that give every key 0..1999 a CRDT type, found keys 1000..1999 with none" validate ${SOURCE}/scenarios/active-active-crdt-partition.json --set database.keys=2000)
+expect_bad("CRDT ranges with a gap" "/database/crdt/1/first_key: expected key 501" validate ${SOURCE}/scenarios/active-active-crdt-partition.json --set database.crdt.0.last_key=500)
+expect_bad("a clock fault on a region that does not exist" "/faults/0/region: expected a region defined in /regions" validate ${lww} --set "faults=[{\"at\": \"1m\", \"kind\": \"clock_skew\", \"region\": \"mars-1\", \"offset\": \"1s\"}]")
+expect_bad("a clock fault on a clock that does not exist" "/faults/0/node: expected a clock named db-<region>" validate ${lww} --set faults.0.node=db-mars-1)
+expect_bad("a drift that stops the clock" "/faults/0/drift_ppm: expected a number > -1000000" validate ${lww} --set "faults=[{\"at\": \"1m\", \"kind\": \"clock_drift\", \"region\": \"us-east-1\", \"drift_ppm\": -1000000}]")
+expect_bad("drift faults that together stop the clock" "/faults/1/drift_ppm: expected a drift that keeps the clock running" validate ${lww} --set "faults=[{\"at\": \"1m\", \"kind\": \"clock_drift\", \"region\": \"us-east-1\", \"drift_ppm\": -600000}, {\"at\": \"2m\", \"kind\": \"clock_drift\", \"node\": \"db-us-east-1\", \"drift_ppm\": -500000}]")
+expect_bad("a ring of two nodes" "/database/layout: expected \"mesh\" for 2 nodes (a ring needs at least 3" validate ${lww} --set database.layout=ring)
+expect_bad("sync replication between primaries" "/database/replication/mode: expected \"async\" on a multi-primary database" validate ${lww} --set database.replication.mode=sync)
+expect_bad("home-region routing on a single primary" "/routing/write_routing: expected \"primary\" on a single-primary database" validate ${SOURCE}/scenarios/active-passive-dns.json --set routing.write_routing=home-region)
+expect_bad("a clock step without an offset" "/faults/0/offset: expected a duration (required for a clock_skew fault)" validate ${lww} --set "faults=[{\"at\": \"1m\", \"kind\": \"clock_skew\", \"region\": \"us-east-1\"}]")
 expect_bad("unwritable output path" "cannot write" run ${SOURCE}/scenarios/active-passive-dns.json --history ${WORK}/out.history.jsonl --report ${WORK}/no-such-dir/r.json)

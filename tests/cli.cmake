@@ -11,7 +11,8 @@ add_test(NAME "cli: every shipped scenario validates" COMMAND mrsim validate ${M
 
 # Tier 3: same scenario and seed, same bytes; another seed, another history. The partition scenario adds the
 # split-brain, demotion and rewind paths to the flagship's failover.
-foreach(name active-passive-dns partition-split-brain)
+foreach(scenario ${MRSIM_SCENARIOS})
+  get_filename_component(name ${scenario} NAME_WE)
   set(test "determinism: ${name} with one seed gives identical report, trace and history bytes")
   add_test(NAME "${test}"
            COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.json

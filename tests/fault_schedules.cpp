@@ -1,6 +1,6 @@
 // Property test: every valid fault schedule finishes. For each scenario given on the command line it runs the
 // schedules that once broke a run (regression_faults), then draws random
-// schedules of region outages and partitions — overlapping, back to back, repeating on one region within seconds,
+// schedules of region outages, partitions and clock faults — overlapping, back to back, repeating on one region within seconds,
 // starting at t = 0, ending at the end of the run — runs each to the end (simulation, every checker, the report)
 // in a child process of its own (SimGrid allows one simulation per process), and fails if any child crashes,
 // deadlocks, throws, or outlives a wall-clock bound. A failing schedule is written out as a scenario file with
@@ -58,7 +58,20 @@ json random_faults(RandomStream& r, const std::vector<std::string>& regions) {
     if (at >= kRun_s) at = kRun_s - 1;
     if (at + length > kRun_s) length = kRun_s - at;
     json f = {{"at", seconds(at)}, {"duration", seconds(length)}};
-    if (regions.size() < 2 || r.bernoulli(0.6)) {
+    if (r.bernoulli(0.2)) {
+      // A clock fault on a region's clocks: a step of up to 5 s either way or a drift of up to 500 ppm either way,
+      // healing or lasting for ever.
+      f["region"] = regions[r.uniform_index(uint32_t(regions.size()))];
+      const bool back = r.bernoulli(0.5);
+      if (r.bernoulli(0.5)) {
+        f["kind"] = "clock_skew";
+        f["offset"] = (back ? "-" : "") + seconds(double(1 + r.uniform_index(5000)) / 1000);
+      } else {
+        f["kind"] = "clock_drift";
+        f["drift_ppm"] = (back ? -1.0 : 1.0) * double(1 + r.uniform_index(500));
+      }
+      if (r.bernoulli(0.3)) f.erase("duration");
+    } else if (regions.size() < 2 || r.bernoulli(0.6)) {
       f["kind"] = "region_outage";
       f["region"] = regions[r.uniform_index(uint32_t(regions.size()))];
     } else {

@@ -97,3 +97,47 @@ TEST_CASE("a clock that would stop or run backwards is rejected", "[unit]") {
   LocalClock clock;
   CHECK_THROWS_AS(clock.step(std::numeric_limits<double>::infinity(), 1), std::invalid_argument);
 }
+
+TEST_CASE("a drift change bends the clock from its instant on, continuously", "[unit]") {
+  LocalClock clock(1.0, 0);
+  clock.set_drift(100, 1000);  // 1 ms per second faster from t = 100
+  CHECK(clock.local_time(100) == Approx(101));
+  CHECK(clock.local_time(200) == Approx(201.1));
+  CHECK(clock.true_time_at(201.1) == Approx(200));
+  clock.set_drift(50, -1000);  // added out of order: replayed in time order
+  CHECK(clock.local_time(100) == Approx(100.95));
+  CHECK(clock.local_time(200) == Approx(201.05));
+  CHECK_THROWS_AS(clock.set_drift(10, -1e6), std::invalid_argument);
+}
+
+TEST_CASE("NTP discipline steps an offset beyond its threshold and slews one within it", "[unit]") {
+  const mrsim::NtpDiscipline ntp{64, 0.128, 500};
+  SECTION("a 2 s step is stepped back at the next poll") {
+    const LocalClock clock = mrsim::disciplined_clock(0, 0, {{100, -2.0, 0}}, ntp, 3600);
+    CHECK(clock.offset_at(110) == Approx(-2.0));
+    CHECK(clock.offset_at(128) == Approx(0).margin(1e-9));  // polls at 64, 128, ...
+  }
+  SECTION("a 50 ms offset is slewed away over one poll, at most 500 ppm") {
+    const LocalClock clock = mrsim::disciplined_clock(0.05, 0, {}, ntp, 3600);
+    CHECK(clock.offset_at(64) == Approx(0.05));
+    // -0.05 / 64 s = -781 ppm, capped at -500 ppm: 32 ms removed by the next poll, the rest in the one after.
+    CHECK(clock.offset_at(128) == Approx(0.05 - 64 * 500e-6));
+    CHECK(clock.offset_at(192) == Approx(0).margin(1e-9));
+  }
+  SECTION("a drifting clock keeps a residual of about drift x poll") {
+    const LocalClock clock = mrsim::disciplined_clock(0, 100, {}, ntp, 7200);
+    CHECK(std::abs(clock.offset_at(7000)) <= 100e-6 * 64 * 1.01);
+    const LocalClock free_running = mrsim::disciplined_clock(0, 100, {}, std::nullopt, 7200);
+    CHECK(free_running.offset_at(7000) == Approx(0.7));
+  }
+}
+
+TEST_CASE("clock faults: a step and its return, a drift and its end", "[unit]") {
+  const LocalClock clock = mrsim::disciplined_clock(0, 0, {{100, 5.0, 0}, {200, -5.0, 0}, {300, 0, 1000}, {400, 0, -1000}},
+                                                    std::nullopt, 1000);
+  CHECK(clock.offset_at(150) == Approx(5));
+  CHECK(clock.offset_at(250) == Approx(0));
+  CHECK(clock.offset_at(400) == Approx(0.1));
+  CHECK(clock.offset_at(900) == Approx(0.1));
+  CHECK_THROWS_AS(mrsim::disciplined_clock(0, -500000, {{10, 0, -600000}}, std::nullopt, 100), std::invalid_argument);
+}
