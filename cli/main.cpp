@@ -46,7 +46,8 @@ usage:
                      [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
-  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--cfg=KEY:VALUE]... [--max-memory SIZE]
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary]
+              [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim schema                 print the scenario reference (docs/scenarios.md)
   mrsim --version | --help
 
@@ -55,7 +56,8 @@ run       simulates the scenario and prints the report; --report/--trace/--histo
 check     runs each scenario (one process each) and evaluates its "expect" block; exit 1 if any expectation misses.
 validate  parses and validates only.
 bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
-          prints simulated client operations per wall-clock second and peak memory.
+          prints simulated client operations per wall-clock second and peak memory; --design multi-primary runs
+          the same load on three writable nodes (mesh, last-writer-wins, writes to the local region).
 
 --seed N          overrides the scenario's seed
 --max-memory SIZE refuses (exit 2, before simulating) a run estimated to hold more memory than SIZE ("4GiB");
@@ -220,7 +222,7 @@ int cmd_validate(const CommonOptions& o) {
   return kExitOk;
 }
 
-std::string bench_scenario(const std::string& duration, uint32_t clients, double rate) {
+std::string bench_scenario(const std::string& duration, uint32_t clients, double rate, const std::string& design) {
   // Three regions, the flagship's design and fault, 10,000 clients split evenly.
   nlohmann::json j = nlohmann::json::parse(R"({
     "name": "bench",
@@ -236,6 +238,11 @@ std::string bench_scenario(const std::string& duration, uint32_t clients, double
     "health_check": {"from": "us-west-2"}
   })");
   j["duration"] = duration;
+  if (design == "multi-primary")
+    j["database"] = {{"topology", "multi-primary"}, {"regions", {"us-east-1", "us-west-2", "eu-west-1"}},
+                     {"conflict_resolution", "lww"}, {"keys", 100000}};
+  else if (design != "single-primary")
+    throw InputError("--design: expected single-primary or multi-primary, found \"" + design + "\"");
   const char* regions[] = {"us-east-1", "us-west-2", "eu-west-1"};
   for (int r = 0; r < 3; ++r) {
     const uint32_t count = clients / 3 + (uint32_t(r) < clients % 3 ? 1 : 0);
@@ -254,9 +261,9 @@ std::string bench_scenario(const std::string& duration, uint32_t clients, double
   return j.dump();
 }
 
-int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::vector<std::string>& engine_config,
-              const MemoryLimit& memory_limit) {
-  Scenario s = load_scenario_text(bench_scenario(duration, clients, rate), "<bench>", {}, std::nullopt);
+int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::string& design,
+              const std::vector<std::string>& engine_config, const MemoryLimit& memory_limit) {
+  Scenario s = load_scenario_text(bench_scenario(duration, clients, rate, design), "<bench>", {}, std::nullopt);
   // A region outage at the middle of the run, for 20 minutes or a third of the run, whichever is shorter.
   FaultConfig outage;
   outage.kind = FaultKind::RegionOutage;
@@ -276,7 +283,8 @@ int cmd_bench(const std::string& duration, uint32_t clients, double rate, const 
   const double sim_s = std::chrono::duration<double>(t1 - t0).count();
   const double all_s = std::chrono::duration<double>(t2 - t0).count();
   const double ops = double(h.ops.size());
-  std::printf("bench: %u logical clients, %.0f ops/s offered, %g simulated s, 1 region outage\n", clients, rate, s.duration_s);
+  std::printf("bench: %s, %u logical clients, %.0f ops/s offered, %g simulated s, 1 region outage\n", design.c_str(),
+              clients, rate, s.duration_s);
   std::printf("operations simulated:          %.0f\n", ops);
   std::printf("simulation wall time:          %.2f s\n", sim_s);
   std::printf("simulated ops per wall second: %.0f (simulation), %.0f (simulation + metrics)\n", ops / sim_s, ops / all_s);
@@ -303,7 +311,7 @@ int main(int argc, char** argv) {
   }
   return guarded([&]() -> int {
     CommonOptions o;
-    std::string seed_text, bench_duration = "1h", max_memory_text;
+    std::string seed_text, bench_duration = "1h", bench_design = "single-primary", max_memory_text;
     uint32_t bench_clients = 10000;
     double bench_rate = 1000;
     po::options_description opts;
@@ -311,7 +319,7 @@ int main(int argc, char** argv) {
         "cfg", po::value(&o.engine_config)->composing(), "")(
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
         "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
-        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")(
+        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("design", po::value(&bench_design), "")(
         "max-memory", po::value(&max_memory_text), "")("help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
@@ -349,7 +357,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cmd_check(o);
     if (command == "validate") return cmd_validate(o);
     if (command == "bench")
-      return cmd_bench(bench_duration, bench_clients, bench_rate, o.engine_config, o.memory_limit);
+      return cmd_bench(bench_duration, bench_clients, bench_rate, bench_design, o.engine_config, o.memory_limit);
     if (command == "schema") {
       std::cout << scenario_reference_markdown();
       return kExitOk;

@@ -93,14 +93,27 @@ ZipfTable::ZipfTable(uint32_t n, double exponent) : n_(n), exponent_(exponent) {
   }
   for (double& c : cumulative_) c /= total;
   cumulative_.back() = 1.0;  // so every u in [0, 1) lands on a rank, whatever the rounding of the sum
+  guide_.resize(size_t(n) + 1);
+  for (uint32_t j = 0; j <= n; ++j) {
+    const double threshold = static_cast<double>(j) / static_cast<double>(n);
+    guide_[j] = static_cast<uint32_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), threshold) -
+                                      cumulative_.begin());
+  }
 }
 
 uint32_t ZipfTable::sample(RandomStream& stream) const {
   if (cumulative_.empty()) return stream.uniform_index(n_);
   // The first rank whose cumulative probability exceeds u: P(rank k) = cumulative_[k] - cumulative_[k-1].
   const double u = stream.uniform01();
-  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-  return static_cast<uint32_t>(it - cumulative_.begin());
+  // The bucket j with j / n <= u < (j + 1) / n, computed with the same divisions as the guide (u * n may round).
+  const double n = static_cast<double>(n_);
+  uint32_t j = std::min(static_cast<uint32_t>(u * n), n_ - 1);
+  while (j > 0 && u < static_cast<double>(j) / n) --j;
+  while (j + 1 < n_ && u >= static_cast<double>(j + 1) / n) ++j;
+  // The answer (the first rank whose cumulative probability exceeds u) lies in [guide_[j], guide_[j + 1]].
+  const auto first = cumulative_.begin() + guide_[j];
+  const auto last = cumulative_.begin() + std::min<size_t>(size_t(guide_[j + 1]) + 1, cumulative_.size());
+  return static_cast<uint32_t>(std::upper_bound(first, last, u) - cumulative_.begin());
 }
 
 }  // namespace mrsim

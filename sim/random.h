@@ -81,6 +81,10 @@ class ZipfTable {
   uint32_t n_;
   double exponent_;
   std::vector<double> cumulative_;  // cumulative_[k] = P(rank <= k); last entry forced to exactly 1.0
+  // Guide table (Chen & Asau, 1974): guide_[j] = the first rank whose cumulative probability exceeds j / n. A draw
+  // u in [j / n, (j + 1) / n) lies between guide_[j] and guide_[j + 1], so the search is over a few entries instead
+  // of the whole table — the same rank as the whole-table search, found in expected constant time.
+  std::vector<uint32_t> guide_;
 };
 
 }  // namespace mrsim

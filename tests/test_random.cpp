@@ -247,3 +247,21 @@ TEST_CASE("Zipf sampling is deterministic and handles the edges of its domain", 
     CHECK_THROWS_AS(ZipfTable(10, std::nan("")), std::invalid_argument);
   }
 }
+
+TEST_CASE("Zipf's guide table picks the same rank as a search of the whole cumulative table", "[unit]") {
+  for (const auto& [n, exponent] : {std::pair<uint32_t, double>{1, 0.99}, {7, 0.5}, {1000, 0.99}, {100000, 1.2}}) {
+    // The reference: the cumulative table built as the ZipfTable documents it, searched whole.
+    std::vector<double> cumulative(n);
+    double total = 0;
+    for (uint32_t k = 0; k < n; ++k) cumulative[k] = total += 1.0 / std::pow(double(k) + 1.0, exponent);
+    for (double& c : cumulative) c /= total;
+    cumulative.back() = 1.0;
+    const ZipfTable zipf(n, exponent);
+    RandomStream a(7, "guide"), b(7, "guide");
+    for (int i = 0; i < 200000; ++i) {
+      const double u = b.uniform01();
+      const uint32_t expected = uint32_t(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+      REQUIRE(zipf.sample(a) == expected);
+    }
+  }
+}
