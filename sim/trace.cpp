@@ -292,6 +292,10 @@ void write_history_jsonl(std::ostream& out, const History& h) {
     }
     w.literal(",\"attempts\":");
     w.number(static_cast<unsigned>(op.attempts));
+    if (op.arg != 0) {  // the write's operation, in designs that have one (CRDTs, siblings)
+      w.literal(",\"arg\":");
+      w.raw(std::to_string(op.arg));
+    }
     w.literal("}");
     w.end_line();
   }
