@@ -108,3 +108,34 @@ TEST_CASE("convergence after a heal takes the reconnect delay plus the replicati
   CHECK(number(out, "/report/convergence/keys_not_converged") == 0);
   CHECK(number(out, "/report/crdt/lost_updates") == 0);
 }
+
+TEST_CASE("region affinity moves a lost home's keys to its successor, or leaves them failing when told never to",
+          "[scenario][known-answer]") {
+  // Keys are homed by index modulo 2: even keys in east, odd in west. East is lost for 10 of 40 minutes. Reads stay
+  // local and west's clients write odd keys at home, so with home_failover "never" exactly the writes of even keys
+  // fail while east is down: west's write availability is 1 - (1/2)(600 / 2400) = 0.875, to within the Poisson noise
+  // of which keys are drawn. With "successor" the router moves home.east to west after detection, and writes fail
+  // only until the DNS change reaches the clients.
+  const std::vector<std::string> sets = {"duration=40m", "database.keys=100", "routing.write_routing=home-region",
+                                         "health_check.from=west", "clients.0.rate_per_s=5", "clients.1.rate_per_s=5",
+                                         "faults=[{\"at\": \"10m\", \"kind\": \"region_outage\", \"region\": \"east\", "
+                                         "\"duration\": \"10m\"}]"};
+  auto with = [&](const char* failover) {
+    std::vector<std::string> s = sets;
+    s.push_back(std::string("routing.home_failover=") + failover);
+    return simulate(s, [](const Scenario&, const History& h) {
+      uint64_t moves = 0;
+      for (const ControllerDecision& d : h.decisions) moves += d.action == "move_home";
+      return moves;
+    });
+  };
+  const json never = with("never"), successor = with("successor");
+  CHECK(never["extra"].get<int>() == 0);
+  CHECK(successor["extra"].get<int>() == 2);  // away when east is lost, back when it returns
+  const double never_ratio = number(never, "/report/availability/by_region/west/write/ratio");
+  INFO("west write availability: never " << never_ratio << ", successor "
+                                         << number(successor, "/report/availability/by_region/west/write/ratio"));
+  CHECK(never_ratio == Approx(0.875).margin(0.02));
+  CHECK(number(successor, "/report/availability/by_region/west/write/ratio") > never_ratio + 0.08);
+  CHECK(number(successor, "/report/lost_writes") == 0);
+}

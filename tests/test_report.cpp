@@ -153,6 +153,18 @@ TEST_CASE("the trace lists control-plane events in time order and samples every 
   CHECK(east_reads["latency_p50_s"][0].get<double>() == Approx(0.01));
 }
 
+TEST_CASE("the trace carries the design and, when a clock is not exact, every clock's offset per interval", "[unit]") {
+  History h = small_history(true);
+  CHECK(trace_json(info(), h, metrics())["topology"] == "single-primary");
+  CHECK_FALSE(trace_json(info(), h, metrics())["samples"].contains("clock_offset_s"));
+  h.clocks = {"db-east", "db-west"};
+  h.clock_samples = {{0, 0, 0.0}, {0, 1, 0.25}, {100, 0, -2.0}, {100, 1, 0.25}, {200, 0, 0.0}, {200, 1, 0.25}};
+  const Json t = trace_json(info(), h, metrics());
+  const Json& offsets = t["samples"]["clock_offset_s"];
+  CHECK(offsets["db-east"] == Json::array({0.0, -2.0, 0.0}));
+  CHECK(offsets["db-west"] == Json::array({0.25, 0.25, 0.25}));
+}
+
 TEST_CASE("the history file has one JSON object per op", "[unit]") {
   History h = small_history(true);
   std::ostringstream out;
