@@ -67,15 +67,11 @@ bool MultiPrimaryStore::carries(const Stream& s, uint32_t write_id) const {
   return config_.ring ? origin != s.to : origin == s.from;
 }
 
-void MultiPrimaryStore::ship(Stream& s, uint32_t write_id, double start) {
+void MultiPrimaryStore::ship(Stream& s, size_t log_index, double start) {
   const Route& r = stream_route(s.from, s.to);
   const double tx_end = std::max(start, s.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
   s.tx_free_at = tx_end;
-  const std::vector<uint32_t>& log = nodes_[size_t(s.from)].log;
-  // The entry just appended, or (on reconnection) the one at the position being resent.
-  size_t index = log.size() - 1;
-  if (log[index] != write_id) index = size_t(std::find(log.begin() + std::ptrdiff_t(s.delivered), log.end(), write_id) - log.begin());
-  s.in_flight.push_back({write_id, index, tx_end + r.latency_s + config_.apply_delay_s});
+  s.in_flight.push_back({nodes_[size_t(s.from)].log[log_index], log_index, tx_end + r.latency_s + config_.apply_delay_s});
   network_.account(r, config_.entry_bytes);
 }
 
@@ -103,14 +99,8 @@ void MultiPrimaryStore::advance(double t) {
     s.connected = true;
     s.tx_free_at = s.resume_at;
     const std::vector<uint32_t>& log = nodes_[size_t(s.from)].log;
-    for (size_t i = s.delivered; i < log.size(); ++i) {
-      if (!carries(s, log[i])) continue;
-      const Route& r = stream_route(s.from, s.to);
-      const double tx_end = s.tx_free_at + config_.entry_bytes / r.bottleneck_Bps;
-      s.tx_free_at = tx_end;
-      s.in_flight.push_back({log[i], i, tx_end + r.latency_s + config_.apply_delay_s});
-      network_.account(r, config_.entry_bytes);
-    }
+    for (size_t i = s.delivered; i < log.size(); ++i)
+      if (carries(s, log[i])) ship(s, i, s.resume_at);
     if (s.in_flight.empty()) s.delivered = log.size();
   }
 }
@@ -205,9 +195,15 @@ void MultiPrimaryStore::apply(int node, uint32_t write_id, double t) {
   ++n.applied_from[size_t(e.origin)];
   recorder_.apply({t, write_id, int16_t(node)});
   resolve(node, write_id, t);
-  // Ring: pass it on (a mesh stream carries only its sender's own writes).
+  forward(node, t);
+}
+
+void MultiPrimaryStore::forward(int node, double t) {
+  // The entry just appended to the node's log goes out on every connected stream that carries it: in a mesh only
+  // the node's own commits, on a ring everything but what originated at the next node.
+  const size_t index = nodes_[size_t(node)].log.size() - 1;
   for (Stream& s : streams_)
-    if (s.from == node && s.connected && carries(s, write_id)) ship(s, write_id, t);
+    if (s.from == node && s.connected && carries(s, nodes_[size_t(node)].log[index])) ship(s, index, t);
 }
 
 uint32_t MultiPrimaryStore::read(int node, uint32_t key, double t) {
@@ -259,8 +255,7 @@ WriteResult MultiPrimaryStore::write(int node, uint32_t key, int16_t arg, double
   n.log.push_back(write_id);
   ++n.applied_from[size_t(node)];
   resolve(node, write_id, t);
-  for (Stream& s : streams_)
-    if (s.from == node && s.connected && carries(s, write_id)) ship(s, write_id, t);
+  forward(node, t);
   result.accepted = true;
   result.write_id = write_id;
   result.ack_ready_s = t + config_.write_service_s;

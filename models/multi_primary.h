@@ -133,7 +133,8 @@ class MultiPrimaryStore final : public Store {
   Entry& entry(uint32_t write_id) { return entries_[write_id - 1]; }
   bool carries(const Stream& s, uint32_t write_id) const;
   void advance(double t);
-  void ship(Stream& s, uint32_t write_id, double start);
+  void ship(Stream& s, size_t log_index, double start);  // sends the sender's log entry, paced by the bandwidth
+  void forward(int node, double t);
   void apply(int node, uint32_t write_id, double t);
   void resolve(int node, uint32_t write_id, double t);
   void on_network_change(uint16_t element, bool up, double t);
