@@ -21,8 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/compare.h"
 #include "cli/memory_limit.h"
 #include "cli/output_files.h"
+#include "cli/runner.h"
+#include "cli/sweep.h"
 #include "sim/checkers.h"
 #include "sim/engine_config.h"
 #include "sim/expect.h"
@@ -48,6 +51,11 @@ usage:
   mrsim validate SCENARIO... [--set PATH=VALUE]...
   mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary]
               [--cfg=KEY:VALUE]... [--max-memory SIZE]
+  mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
+                       [--jobs N] [--run-timeout SECONDS] [--shard I/N]
+  mrsim merge DIR... --out DIR
+  mrsim compare A [B] [--seeds 1..20] [--set PATH=VALUE]... [--set-a PATH=VALUE]... [--set-b PATH=VALUE]...
+                      [--jobs N] [--report R.json]
   mrsim schema                 print the scenario reference (docs/scenarios.md)
   mrsim --version | --help
 
@@ -55,6 +63,14 @@ run       simulates the scenario and prints the report; --report/--trace/--histo
           the timeline as JSON (docs/trace-format.md) and every client operation as JSON lines.
 check     runs each scenario (one process each) and evaluates its "expect" block; exit 1 if any expectation misses.
 validate  parses and validates only.
+sweep     runs the grid's every point with every seed, one process per run, all cores unless --jobs; writes
+          DIR/runs.jsonl as runs finish, DIR/runs.csv and DIR/summary.csv (mean, std, 95 % CI, percentiles per
+          point); run again, it skips the runs already done. --shard I/N runs every N-th run from the I-th
+          (docs/sweeps.md). Exit 1 if a run failed (each is recorded with its exit code and stderr).
+merge     combines the DIRs of one sweep's shards into --out, refusing other sweeps and duplicate runs; exit 1 if
+          runs are missing (listed).
+compare   runs A and B (two files, or one with --set-a / --set-b) on the same seeds and prints each headline
+          metric's means, the paired difference B - A with its 95 % confidence interval, and the better side.
 bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
           prints simulated client operations per wall-clock second and peak memory; --design multi-primary runs
           the same load on three writable nodes (mesh, last-writer-wins, writes to the local region).
@@ -172,6 +188,13 @@ int check_one(const std::string& path, const CommonOptions& o) {
             << ")\n" << lines;
   if (s.expect.empty()) std::cout << "  (no expectations)\n";
   return held ? kExitOk : kExitMissed;
+}
+
+// A child of sweep or compare: one simulation, its report.
+nlohmann::ordered_json simulate_report(const RunSpec& spec) {
+  const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
+  const History h = simulate(s);
+  return report_json(run_info(s, spec.sets, {}), compute_metrics(h, s.metrics));
 }
 
 int guarded(const std::function<int()>& body) {
@@ -314,13 +337,21 @@ int main(int argc, char** argv) {
     std::string seed_text, bench_duration = "1h", bench_design = "single-primary", max_memory_text;
     uint32_t bench_clients = 10000;
     double bench_rate = 1000;
+    SweepOptions sweep;
+    CompareOptions compare;
+    std::string seeds_text, out_dir;
+    unsigned jobs = 0;
     po::options_description opts;
     opts.add_options()("scenario", po::value(&o.scenarios)->multitoken(), "")("set", po::value(&o.sets)->composing(), "")(
         "cfg", po::value(&o.engine_config)->composing(), "")(
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
         "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
         "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("design", po::value(&bench_design), "")(
-        "max-memory", po::value(&max_memory_text), "")("help,h", "");
+        "max-memory", po::value(&max_memory_text), "")("grid", po::value(&sweep.grids)->composing(), "")(
+        "seeds", po::value(&seeds_text), "")("jobs", po::value(&jobs), "")("out", po::value(&out_dir), "")(
+        "run-timeout", po::value(&sweep.run_timeout_s), "")("shard", po::value(&sweep.shard), "")(
+        "set-a", po::value(&compare.sets_a)->composing(), "")("set-b", po::value(&compare.sets_b)->composing(), "")(
+        "help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
     po::variables_map vm;
@@ -346,8 +377,48 @@ int main(int argc, char** argv) {
         throw InputError("--seed: expected a non-negative integer, found \"" + seed_text + "\"");
       o.seed = seed;
     }
-    const bool run_outputs = !o.report_path.empty() || !o.trace_path.empty() || !o.history_path.empty();
-    if (run_outputs && command != "run") throw InputError(command + ": --report, --trace and --history go with run");
+    const bool run_outputs = !o.trace_path.empty() || !o.history_path.empty();
+    if (run_outputs && command != "run") throw InputError(command + ": --trace and --history go with run");
+    if (!o.report_path.empty() && command != "run" && command != "compare")
+      throw InputError(command + ": --report goes with run and compare");
+    auto only_with = [&](const char* flag, std::initializer_list<const char*> commands) {
+      if (!vm.count(flag)) return;
+      for (const char* c : commands)
+        if (command == c) return;
+      std::string list;
+      for (const char* c : commands) list += std::string(list.empty() ? "" : " and ") + c;
+      throw InputError(command + ": --" + flag + " goes with " + list);
+    };
+    only_with("grid", {"sweep"});
+    only_with("shard", {"sweep"});
+    only_with("run-timeout", {"sweep"});
+    only_with("out", {"sweep", "merge"});
+    only_with("seeds", {"sweep", "compare"});
+    only_with("jobs", {"sweep", "compare"});
+    only_with("set-a", {"compare"});
+    only_with("set-b", {"compare"});
+    if (command == "sweep") {
+      if (o.scenarios.size() != 1) throw InputError("sweep: expected exactly one scenario file");
+      if (o.seed) throw InputError("sweep: give the seeds with --seeds, not --seed");
+      sweep.scenario = o.scenarios[0];
+      sweep.sets = o.sets;
+      if (!seeds_text.empty()) sweep.seeds = seeds_text;
+      sweep.jobs = jobs;
+      sweep.out = out_dir;
+      return cmd_sweep(sweep, simulate_report);
+    }
+    if (command == "merge") return cmd_merge(o.scenarios, out_dir);
+    if (command == "compare") {
+      if (o.scenarios.empty() || o.scenarios.size() > 2) throw InputError("compare: expected one or two scenario files");
+      if (o.seed) throw InputError("compare: give the seeds with --seeds, not --seed");
+      compare.a = o.scenarios[0];
+      if (o.scenarios.size() == 2) compare.b = o.scenarios[1];
+      compare.sets = o.sets;
+      if (!seeds_text.empty()) compare.seeds = seeds_text;
+      compare.jobs = jobs;
+      compare.report_path = o.report_path;
+      return cmd_compare(compare, simulate_report);
+    }
     if (!o.engine_config.empty() && command != "run" && command != "check" && command != "bench")
       throw InputError(command + ": --cfg goes with run, check and bench");
     if (vm.count("max-memory") && command != "run" && command != "check" && command != "bench")
@@ -362,6 +433,6 @@ int main(int argc, char** argv) {
       std::cout << scenario_reference_markdown();
       return kExitOk;
     }
-    throw InputError("unknown command \"" + command + "\": expected run, check, validate, bench or schema (see mrsim --help)");
+    throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, bench or schema (see mrsim --help)");
   });
 }

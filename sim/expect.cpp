@@ -157,6 +157,12 @@ const std::vector<ExpectationAlias>& expectation_aliases() {
   return aliases;
 }
 
+std::optional<double> metric_value(const std::string& metric, const Json& report) {
+  const Value v = resolve(metric, report);
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return *v;
+}
+
 std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const Json& report) {
   std::vector<ExpectationResult> results;
   for (const Expectation& e : scenario.expect) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ExpectationResult {
   bool found = false;   // false: the metric is absent or null in the report (counts as a miss)
   double actual = 0.0;  // valid when found
 };
+
+// The value of `metric` (an alias or a JSON pointer) in `report`; nullopt when absent, null or not finite.
+std::optional<double> metric_value(const std::string& metric, const nlohmann::ordered_json& report);
 
 // Evaluates every expectation of `scenario` against `report` (the JSON report of its run).
 std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const nlohmann::ordered_json& report);

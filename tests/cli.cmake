@@ -97,3 +97,9 @@ if(MRSIM_HARDENED_DIR)
   set_tests_properties("${test}" PROPERTIES LABELS fuzz ENVIRONMENT "${sanitizer_env}" TIMEOUT ${fuzz_timeout}
                                             RESOURCE_LOCK mrsim_fuzz_corpus COST 500)
 endif()
+
+# Sweeps, shards and comparisons (docs/sweeps.md): results on disk, resume, kill -9, failed runs, merge, bad input,
+# and pandas reading the tables. Needs Debian's python3-pandas (setup.sh --all installs it).
+add_test(NAME "cli: sweep, resume after kill -9, failed runs, shards merged, compare"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sweep.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/sweep)
