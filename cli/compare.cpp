@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "cli/headlines.h"
 #include "cli/output_files.h"
 #include "cli/stats.h"
 #include "sim/expect.h"
@@ -20,26 +21,6 @@ namespace mrsim {
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-struct Headline {
-  const char* label;
-  const char* metric;      // an expectation alias or a JSON pointer into the report
-  bool higher_is_better;
-};
-
-// The headline metrics of a comparison, in the order the table prints them.
-const Headline kHeadlines[] = {
-    {"RTO (s)", "rto_s", false},
-    {"client recovery p99 (s)", "client_recovery_p99_s", false},
-    {"lost writes", "lost_writes", false},
-    {"data-loss window (s)", "rpo_s", false},
-    {"stale-read rate", "stale_read_rate", false},
-    {"split-brain incidents", "split_brain_incidents", false},
-    {"availability", "availability", true},
-    {"read latency p99 (s)", "read_latency_p99_s", false},
-    {"write latency p99 (s)", "write_latency_p99_s", false},
-    {"cost (USD)", "/traffic/total_cost_usd", false},
-};
 
 std::string fmt(std::optional<double> v) {
   if (!v) return "-";

@@ -16,11 +16,13 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/check_outputs.h"
 #include "cli/compare.h"
 #include "cli/memory_limit.h"
 #include "cli/output_files.h"
@@ -32,6 +34,7 @@
 #include "sim/footprint.h"
 #include "sim/report.h"
 #include "sim/scenario_loader.h"
+#include "sim/schema.h"
 #include "sim/units.h"
 #include "sim/world.h"
 
@@ -47,7 +50,8 @@ const char* const kUsage = R"(mrsim — deterministic discrete-event simulator f
 usage:
   mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
                      [--cfg=KEY:VALUE]... [--max-memory SIZE]
-  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE]
+  mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE] [--jobs N]
+                          [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
   mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary]
               [--cfg=KEY:VALUE]... [--max-memory SIZE]
@@ -56,12 +60,16 @@ usage:
   mrsim merge DIR... --out DIR
   mrsim compare A [B] [--seeds 1..20] [--set PATH=VALUE]... [--set-a PATH=VALUE]... [--set-b PATH=VALUE]...
                       [--jobs N] [--report R.json]
-  mrsim schema                 print the scenario reference (docs/scenarios.md)
+  mrsim schema [--json]        print the scenario reference (docs/scenarios.md), or with --json a JSON Schema
+                               (draft 2020-12) of scenario files, for editors
   mrsim --version | --help
 
 run       simulates the scenario and prints the report; --report/--trace/--history also write it as JSON,
           the timeline as JSON (docs/trace-format.md) and every client operation as JSON lines.
-check     runs each scenario (one process each) and evaluates its "expect" block; exit 1 if any expectation misses.
+check     runs each scenario (one process per run) and evaluates its "expect" block, statistics over seeds
+          included ("p95 over seeds 1..20 <= 300"); exit 1 if any expectation misses. --junit writes JUnit XML
+          (a testcase per expectation); --baseline fails (exit 1) when a headline metric is worse than the recorded
+          baseline by more than its tolerance; --update-baseline records one instead.
 validate  parses and validates only.
 sweep     runs the grid's every point with every seed, one process per run, all cores unless --jobs; writes
           DIR/runs.jsonl as runs finish, DIR/runs.csv and DIR/summary.csv (mean, std, 95 % CI, percentiles per
@@ -177,26 +185,6 @@ int cmd_run(const CommonOptions& o) {
   return kExitOk;
 }
 
-// One scenario, in this process: prints its verdict and returns the exit code.
-int check_one(const std::string& path, const CommonOptions& o) {
-  const Scenario s = load_scenario_file(path, o.sets, o.seed);
-  const History h = simulate(s, o.engine_config);
-  const auto report = report_json(run_info(s, o.sets, o.engine_config), compute_metrics(h, s.metrics));
-  bool held = true;
-  const std::string lines = expectation_lines(evaluate_expectations(s, report), held);
-  std::cout << (held ? "PASS " : "FAIL ") << path << "  (replay: " << replay_command(s, o.sets, o.engine_config)
-            << ")\n" << lines;
-  if (s.expect.empty()) std::cout << "  (no expectations)\n";
-  return held ? kExitOk : kExitMissed;
-}
-
-// A child of sweep or compare: one simulation, its report.
-nlohmann::ordered_json simulate_report(const RunSpec& spec) {
-  const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
-  const History h = simulate(s);
-  return report_json(run_info(s, spec.sets, {}), compute_metrics(h, s.metrics));
-}
-
 int guarded(const std::function<int()>& body) {
   try {
     return body();
@@ -209,26 +197,90 @@ int guarded(const std::function<int()>& body) {
   }
 }
 
-int cmd_check(const CommonOptions& o) {
+// A child of sweep or compare: one simulation, its report.
+nlohmann::ordered_json simulate_report(const RunSpec& spec) {
+  const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
+  const History h = simulate(s);
+  return report_json(run_info(s, spec.sets, {}), compute_metrics(h, s.metrics));
+}
+
+struct CheckOptions {
+  std::string junit_path, baseline_path;
+  bool update_baseline = false;
+  double tolerance = 0.1;
+  unsigned jobs = 0;
+};
+
+// Each scenario's own run, and the runs of the seeds its statistics over seeds need, each in a process of its own
+// (SimGrid allows one simulation per process), in parallel; then its verdict.
+int cmd_check(const CommonOptions& o, const CheckOptions& c) {
   if (o.scenarios.empty()) throw InputError("check: expected at least one scenario file");
   // Validate everything first: a typo in the last file should not cost the runs of the others.
-  for (const auto& path : o.scenarios)
-    refuse_if_over_limit(path, estimate_memory(load_scenario_file(path, o.sets, o.seed)), o.memory_limit);
-  check_engine_config(o.engine_config);
-  int worst = kExitOk;
+  std::vector<Scenario> scenarios;
   for (const auto& path : o.scenarios) {
-    std::cout.flush();
-    const pid_t child = ::fork();
-    if (child < 0) throw std::runtime_error("fork failed");
-    if (child == 0) {  // SimGrid allows one simulation per process
-      const int code = guarded([&] { return check_one(path, o); });
-      std::cout.flush();
-      std::_Exit(code);
+    scenarios.push_back(load_scenario_file(path, o.sets, o.seed));
+    refuse_if_over_limit(path, estimate_memory(scenarios.back()), o.memory_limit);
+  }
+  check_engine_config(o.engine_config);
+  const Simulate simulate_one = [&](const RunSpec& spec) {
+    const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
+    const History h = simulate(s, o.engine_config);
+    return report_json(run_info(s, spec.sets, o.engine_config), compute_metrics(h, s.metrics));
+  };
+  char work[] = "/tmp/mrsim-check-XXXXXX";
+  if (!::mkdtemp(work)) throw std::runtime_error("check: cannot create a temporary directory");
+  int worst = kExitOk;
+  std::vector<CheckedScenario> checked;
+  for (size_t k = 0; k < scenarios.size(); ++k) {
+    const Scenario& s = scenarios[k];
+    std::vector<uint64_t> seeds = seeds_needed(s);
+    if (std::find(seeds.begin(), seeds.end(), s.seed) == seeds.end()) seeds.insert(seeds.begin(), s.seed);
+    std::vector<RunSpec> specs;
+    for (uint64_t seed : seeds) specs.push_back({o.scenarios[k], o.sets, seed});
+    std::map<uint64_t, nlohmann::ordered_json> reports;
+    std::string error;
+    const auto t0 = std::chrono::steady_clock::now();
+    run_all(specs, c.jobs ? c.jobs : default_jobs(), 0, work, simulate_one, [&](size_t i, RunResult&& r) {
+      if (r.ok) reports[specs[i].seed] = std::move(r.report);
+      else if (error.empty() || specs[i].seed == s.seed)
+        error = "the run with seed " + std::to_string(specs[i].seed) + " failed (exit " + std::to_string(r.exit_code) +
+                "): " + r.stderr_tail;
+    });
+    CheckedScenario result;
+    result.path = o.scenarios[k];
+    result.name = s.name;
+    result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto own = reports.find(s.seed);
+    if (own == reports.end()) {
+      result.error = error;
+      std::cout << "FAIL " << result.path << "  (replay: " << replay_command(s, o.sets, o.engine_config) << ")\n  "
+                << error << "\n";
+      worst = std::max(worst, kExitInternal);
+      checked.push_back(std::move(result));
+      continue;
     }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : kExitInternal;
-    worst = std::max(worst, code);
+    result.report = own->second;
+    result.results = evaluate_expectations(s, own->second, reports);
+    bool held = true;
+    const std::string lines = expectation_lines(result.results, held);
+    std::cout << (held ? "PASS " : "FAIL ") << result.path << "  (replay: "
+              << replay_command(s, o.sets, o.engine_config) << ")\n" << lines;
+    if (s.expect.empty()) std::cout << "  (no expectations)\n";
+    if (!error.empty()) std::cout << "  " << error << "\n";
+    worst = std::max(worst, held ? kExitOk : kExitMissed);
+    checked.push_back(std::move(result));
+  }
+  ::rmdir(work);
+  if (!c.junit_path.empty()) write_junit(c.junit_path, checked);
+  if (c.update_baseline) {
+    write_baseline(c.baseline_path, checked, c.tolerance);
+    std::cout << "\nbaseline recorded in " << c.baseline_path << "\n";
+  } else if (!c.baseline_path.empty()) {
+    const size_t regressions = compare_baseline(c.baseline_path, checked, std::cout);
+    if (regressions) {
+      std::cout << regressions << " metric(s) regressed beyond the baseline's tolerance\n";
+      worst = std::max(worst, kExitMissed);
+    }
   }
   return worst;
 }
@@ -339,6 +391,8 @@ int main(int argc, char** argv) {
     double bench_rate = 1000;
     SweepOptions sweep;
     CompareOptions compare;
+    CheckOptions check;
+    std::string tolerance_text;
     std::string seeds_text, out_dir;
     unsigned jobs = 0;
     po::options_description opts;
@@ -351,6 +405,8 @@ int main(int argc, char** argv) {
         "seeds", po::value(&seeds_text), "")("jobs", po::value(&jobs), "")("out", po::value(&out_dir), "")(
         "run-timeout", po::value(&sweep.run_timeout_s), "")("shard", po::value(&sweep.shard), "")(
         "set-a", po::value(&compare.sets_a)->composing(), "")("set-b", po::value(&compare.sets_b)->composing(), "")(
+        "junit", po::value(&check.junit_path), "")("baseline", po::value(&check.baseline_path), "")(
+        "update-baseline", "")("json", "")("tolerance", po::value(&tolerance_text), "")(
         "help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
@@ -394,7 +450,12 @@ int main(int argc, char** argv) {
     only_with("run-timeout", {"sweep"});
     only_with("out", {"sweep", "merge"});
     only_with("seeds", {"sweep", "compare"});
-    only_with("jobs", {"sweep", "compare"});
+    only_with("jobs", {"sweep", "compare", "check"});
+    only_with("junit", {"check"});
+    only_with("json", {"schema"});
+    only_with("baseline", {"check"});
+    only_with("update-baseline", {"check"});
+    only_with("tolerance", {"check"});
     only_with("set-a", {"compare"});
     only_with("set-b", {"compare"});
     if (command == "sweep") {
@@ -425,12 +486,33 @@ int main(int argc, char** argv) {
       throw InputError(command + ": --max-memory goes with run, check and bench");
     o.memory_limit = memory_limit(vm.count("max-memory") ? std::optional(max_memory_text) : std::nullopt);
     if (command == "run") return cmd_run(o);
-    if (command == "check") return cmd_check(o);
+    if (command == "check") {
+      check.jobs = jobs;
+      check.update_baseline = vm.count("update-baseline") > 0;
+      if (check.update_baseline && check.baseline_path.empty())
+        throw InputError("check: --update-baseline needs --baseline FILE");
+      if (!tolerance_text.empty()) {
+        if (!check.update_baseline) throw InputError("check: --tolerance is recorded with --update-baseline");
+        std::string t = tolerance_text;
+        if (!t.empty() && t.back() == '%') t.pop_back();
+        size_t used = 0;
+        double percent = -1;
+        try {
+          percent = std::stod(t, &used);
+        } catch (const std::exception&) {
+        }
+        if (used != t.size() || t.empty() || !(percent >= 0 && percent <= 1000))
+          throw InputError("--tolerance: expected a percentage from 0 to 1000, such as 10%, found \"" + tolerance_text + "\"");
+        check.tolerance = percent / 100;
+      }
+      return cmd_check(o, check);
+    }
     if (command == "validate") return cmd_validate(o);
     if (command == "bench")
       return cmd_bench(bench_duration, bench_clients, bench_rate, bench_design, o.engine_config, o.memory_limit);
     if (command == "schema") {
-      std::cout << scenario_reference_markdown();
+      if (vm.count("json")) std::cout << scenario_json_schema().dump(2) << '\n';
+      else std::cout << scenario_reference_markdown();
       return kExitOk;
     }
     throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, bench or schema (see mrsim --help)");

@@ -163,12 +163,55 @@ std::optional<double> metric_value(const std::string& metric, const Json& report
   return *v;
 }
 
-std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const Json& report) {
+namespace {
+
+// The statistic of a metric over a seed range: nearest-rank percentiles as docs/metrics.md defines them.
+Value statistic_over_seeds(const Expectation& e, const std::map<uint64_t, Json>& seed_reports) {
+  std::vector<double> values;
+  for (uint64_t seed = e.first_seed; seed <= e.last_seed; ++seed) {
+    auto it = seed_reports.find(seed);
+    if (it == seed_reports.end()) return std::nullopt;
+    const Value v = metric_value(e.metric, it->second);
+    if (!v) return std::nullopt;
+    values.push_back(*v);
+    if (seed == e.last_seed) break;  // the range may end at the largest seed
+  }
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  if (e.statistic == "mean") {
+    double sum = 0;
+    for (double v : values) sum += v;
+    return sum / double(values.size());
+  }
+  if (e.statistic == "min") return values.front();
+  if (e.statistic == "max") return values.back();
+  const double percent = e.statistic == "p50" ? 50 : e.statistic == "p95" ? 95 : 99;
+  const double rank = std::clamp(std::ceil(percent * double(values.size()) / 100.0), 1.0, double(values.size()));
+  return values[size_t(rank) - 1];
+}
+
+}  // namespace
+
+std::vector<uint64_t> seeds_needed(const Scenario& scenario) {
+  std::vector<uint64_t> seeds;
+  for (const Expectation& e : scenario.expect)
+    if (!e.statistic.empty())
+      for (uint64_t seed = e.first_seed;; ++seed) {
+        seeds.push_back(seed);
+        if (seed == e.last_seed) break;
+      }
+  std::sort(seeds.begin(), seeds.end());
+  seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+  return seeds;
+}
+
+std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const Json& report,
+                                                     const std::map<uint64_t, Json>& seed_reports) {
   std::vector<ExpectationResult> results;
   for (const Expectation& e : scenario.expect) {
     ExpectationResult result;
     result.expectation = e;
-    Value actual = resolve(e.metric, report);
+    Value actual = e.statistic.empty() ? resolve(e.metric, report) : statistic_over_seeds(e, seed_reports);
     result.found = actual.has_value() && std::isfinite(*actual);
     if (result.found) {
       result.actual = *actual;

@@ -3,6 +3,7 @@
 // report; the loader validates against it and the evaluator (sim/expect.cpp) resolves it.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,7 +31,13 @@ struct ExpectationResult {
 // The value of `metric` (an alias or a JSON pointer) in `report`; nullopt when absent, null or not finite.
 std::optional<double> metric_value(const std::string& metric, const nlohmann::ordered_json& report);
 
-// Evaluates every expectation of `scenario` against `report` (the JSON report of its run).
-std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const nlohmann::ordered_json& report);
+// Evaluates every expectation of `scenario` against `report` (the JSON report of its run). A statistic over seeds
+// is computed from `seed_reports` (seed -> report of the run with that seed); a seed missing there, or a run whose
+// value is undefined, leaves it undefined (a miss).
+std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario, const nlohmann::ordered_json& report,
+                                                     const std::map<uint64_t, nlohmann::ordered_json>& seed_reports = {});
+
+// The seeds whose runs the statistics over seeds of `scenario` need, ascending (none for plain conditions).
+std::vector<uint64_t> seeds_needed(const Scenario& scenario);
 
 }  // namespace mrsim

@@ -333,12 +333,20 @@ Scenario build_scenario(const json& j) {
   // Validation normalised each condition to "<op> <number>" with one space.
   for (const auto& item : j.at("expect").items()) {
     std::string condition = item.value().get<std::string>();
-    size_t space = condition.find(' ');
     Expectation e;
+    e.text = condition;
+    const size_t over = condition.find(" over seeds ");
+    if (over != std::string::npos) {  // "<stat> over seeds <from>..<to> <op> <number>", normalised by validation
+      e.statistic = condition.substr(0, over);
+      const size_t range = over + 12, dots = condition.find("..", range), end = condition.find(' ', range);
+      std::from_chars(condition.data() + range, condition.data() + dots, e.first_seed);
+      std::from_chars(condition.data() + dots + 2, condition.data() + end, e.last_seed);
+      condition = condition.substr(end + 1);
+    }
+    size_t space = condition.find(' ');
     e.metric = item.key();
     e.op = condition.substr(0, space);
     std::from_chars(condition.data() + space + 1, condition.data() + condition.size(), e.value);
-    e.text = condition;
     s.expect.push_back(e);
   }
   return s;

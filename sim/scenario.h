@@ -143,6 +143,10 @@ struct Expectation {
   std::string op;      // one of < <= == != >= >
   double value = 0.0;
   std::string text;    // as written, for messages
+  // A statistic over seeds ("p95 over seeds 1..20 <= 300"): the statistic (mean, min, max, p50, p95, p99) of the
+  // metric over the runs with seeds first_seed..last_seed; empty for a condition on the scenario's own run.
+  std::string statistic;
+  uint64_t first_seed = 0, last_seed = 0;
 };
 
 struct Scenario {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "sim/schema_text.h"
 #include "sim/units.h"
@@ -317,9 +318,34 @@ class Walker {
         }
       }
       json& cond = item.value();
-      const char* expected = "a condition \"<op> <number>\" with <op> one of <, <=, ==, !=, >=, >, such as \"<= 300\"";
+      const char* expected = "a condition \"<op> <number>\" with <op> one of <, <=, ==, !=, >=, >, such as \"<= 300\", "
+                             "or one over seeds such as \"p95 over seeds 1..20 <= 300\"";
       if (!cond.is_string()) throw SchemaError(at, expected, describe_json(cond));
       std::string text = cond.get<std::string>();
+      // "<statistic> over seeds <from>..<to> <op> <number>": the statistic of the metric over those seeds' runs.
+      std::string over;
+      {
+        std::istringstream words(text);
+        std::string stat, w1, w2, range;
+        if (words >> stat >> w1 >> w2 >> range && w1 == "over" && w2 == "seeds") {
+          const char* const stats[] = {"mean", "min", "max", "p50", "p95", "p99"};
+          if (std::find(std::begin(stats), std::end(stats), stat) == std::end(stats))
+            throw SchemaError(at, "a statistic over seeds, one of mean, min, max, p50, p95, p99", describe_json(cond));
+          const size_t dots = range.find("..");
+          uint64_t from = 0, to = 0;
+          const bool numbers =
+              dots != std::string::npos && dots > 0 && dots + 2 < range.size() &&
+              range.find_first_not_of("0123456789.") == std::string::npos &&
+              std::from_chars(range.data(), range.data() + dots, from).ptr == range.data() + dots &&
+              std::from_chars(range.data() + dots + 2, range.data() + range.size(), to).ptr == range.data() + range.size();
+          if (!numbers || to < from || to - from >= 10000)
+            throw SchemaError(at, "a seed range \"<from>..<to>\" of 1 to 10000 seeds, such as 1..20", describe_json(cond));
+          over = stat + " over seeds " + std::to_string(from) + ".." + std::to_string(to) + " ";
+          std::string rest;
+          std::getline(words, rest);
+          text = rest;
+        }
+      }
       size_t i = text.find_first_not_of(' ');
       std::string op;
       for (const char* candidate : kExpectOps)
@@ -335,7 +361,7 @@ class Walker {
       auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + end + 1, number);
       if (ec != std::errc() || ptr != text.data() + end + 1 || !std::isfinite(number))
         throw SchemaError(at, expected, describe_json(cond));
-      cond = op + " " + format_number(number == 0 ? 0.0 : number);  // "-0" is 0
+      cond = over + op + " " + format_number(number == 0 ? 0.0 : number);  // "-0" is 0
     }
   }
 

@@ -106,6 +106,9 @@ std::string shown_string(const std::string& text);
 std::string count_of(size_t n, const std::string& singular, const std::string& plural);
 
 // docs/scenarios.md, generated from the table; `metric_aliases` are (name, meaning) pairs of the expect block.
+// The scenario format as a JSON Schema (draft 2020-12), generated from the table (sim/schema_json.cpp).
+nlohmann::ordered_json scenario_json_schema();
+
 std::string schema_reference_markdown(const std::vector<std::pair<std::string, std::string>>& metric_aliases);
 
 }  // namespace mrsim

@@ -148,7 +148,11 @@ std::string schema_reference_markdown(const std::vector<std::pair<std::string, s
         "`<op>`\none of `<`, `<=`, `==`, `!=`, `>=`, `>`, e.g. `{\"rto_s\": \"<= 300\", \"split_brain_incidents\": "
         "\"== 0\"}`.\n`mrsim check` runs the scenario and fails when a condition does not hold. A key is either a "
         "JSON pointer into the\nreport (starting with `/`) or one of these aliases (full definitions in "
-        "docs/metrics.md):\n\n"
+        "docs/metrics.md).\n\nA condition can also state a statistic over seeds: `\"p95 over seeds 1..20 <= 300\"` "
+        "holds when the 95th percentile\n(nearest rank) of the metric over the runs with seeds 1 to 20 is at most "
+        "300. The statistics are `mean`, `min`,\n`max`, `p50`, `p95` and `p99`; a run whose value is undefined makes "
+        "the statistic undefined (a miss). `mrsim check`\nruns those seeds in parallel, one process each, besides "
+        "the scenario's own run (docs/sweeps.md).\n\n"
         "| Alias | Meaning |\n|---|---|\n";
   for (const auto& [alias, meaning] : metric_aliases)
     md << "| `" << alias << "` | " << markdown_cell(meaning) << " |\n";

@@ -201,4 +201,20 @@ std::string format_bandwidth(double bytes_per_s) {
   return format_quantity(bytes_per_s, kBandwidth);
 }
 
+namespace {
+std::string unit_pattern(const std::vector<Unit>& units, bool signed_values) {
+  std::string alternatives;
+  for (const Unit& u : units) {
+    std::string escaped;
+    for (char c : std::string(u.suffix)) escaped += (c == '.' ? std::string("\\.") : std::string(1, c));
+    alternatives += (alternatives.empty() ? "" : "|") + escaped;
+  }
+  return std::string("^") + (signed_values ? "-?" : "") + "[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)? *(" + alternatives + ")$";
+}
+}  // namespace
+
+std::string duration_pattern(bool signed_values) { return unit_pattern(kDurationUnits, signed_values); }
+std::string size_pattern() { return unit_pattern(kSizeUnits, false); }
+std::string bandwidth_pattern() { return unit_pattern(kBandwidthUnits, false); }
+
 }  // namespace mrsim

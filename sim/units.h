@@ -47,4 +47,10 @@ std::string format_bandwidth(double bytes_per_s);
 // Shortest decimal text that reads back as the same double (nlohmann's algorithm), e.g. 0.035 -> "0.035".
 std::string format_number(double value);
 
+// A regular expression (ECMA-262, for JSON Schema's "pattern") matching the spellings the parsers accept, signed
+// when `signed_values`: a number, optional spaces, one of the kind's units.
+std::string duration_pattern(bool signed_values);
+std::string size_pattern();
+std::string bandwidth_pattern();
+
 }  // namespace mrsim

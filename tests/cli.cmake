@@ -103,3 +103,13 @@ endif()
 add_test(NAME "cli: sweep, resume after kill -9, failed runs, shards merged, compare"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sweep.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/sweep)
+
+# CI gates (docs/sweeps.md): statistics over seeds in "expect", JUnit XML, baselines.
+add_test(NAME "cli: check gates: statistics over seeds, JUnit XML, baselines"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/check_gates.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/check-gates)
+
+# mrsim schema --json (docs/sweeps.md): a draft 2020-12 JSON Schema that accepts every shipped scenario and rejects
+# bad ones, checked with Debian's python3-jsonschema (setup.sh --all installs it).
+add_test(NAME "cli: schema --json accepts every shipped scenario and rejects bad ones"
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/json_schema.py $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR})
