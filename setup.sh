@@ -21,8 +21,11 @@ esac
 
 packages=(cmake g++ make pkg-config libsimgrid-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev catch2)
 # The suite's own tools: clang for the sanitizer and fuzz tree, Python with pandas and jsonschema for the sweep and
-# schema tests.
-if ((all)); then packages+=(clang-14 libclang-rt-14-dev python3 python3-pandas python3-jsonschema); fi
+# schema tests, Slurm and munge for the cluster test, Jupyter with matplotlib to execute the notebooks.
+if ((all)); then
+  packages+=(clang-14 libclang-rt-14-dev python3 python3-pandas python3-jsonschema slurm-wlm munge
+             python3-matplotlib python3-nbconvert python3-ipykernel jupyter-nbconvert)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

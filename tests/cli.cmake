@@ -113,3 +113,12 @@ add_test(NAME "cli: check gates: statistics over seeds, JUnit XML, baselines"
 # bad ones, checked with Debian's python3-jsonschema (setup.sh --all installs it).
 add_test(NAME "cli: schema --json accepts every shipped scenario and rejects bad ones"
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/json_schema.py $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR})
+
+# Beyond one machine (docs/sweeps.md): a one-node Slurm cluster started and stopped by the test runs a sweep as a job
+# array of shards plus a merge job; the result must equal the same sweep run locally. Needs slurm-wlm and munge
+# (setup.sh --all installs them); fails with the daemons' logs if they cannot start.
+add_test(NAME "slurm: a sweep through a one-node cluster equals the same sweep run locally"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/slurm.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/slurm)
+set_tests_properties("slurm: a sweep through a one-node cluster equals the same sweep run locally"
+                     PROPERTIES RUN_SERIAL TRUE TIMEOUT 600)
