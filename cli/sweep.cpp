@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -66,7 +67,9 @@ void write_atomically(const std::string& path, const std::string& text) {
 }
 
 void make_dir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) throw InputError(dir + ": cannot create the directory");
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error || !std::filesystem::is_directory(dir)) throw InputError(dir + ": cannot create the directory");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -122,3 +122,9 @@ add_test(NAME "slurm: a sweep through a one-node cluster equals the same sweep r
                  ${CMAKE_CURRENT_BINARY_DIR}/slurm)
 set_tests_properties("slurm: a sweep through a one-node cluster equals the same sweep run locally"
                      PROPERTIES RUN_SERIAL TRUE TIMEOUT 600)
+
+# The notebooks (docs/sweeps.md) run on small sweeps with Debian's Jupyter, pandas and matplotlib, and are committed
+# without outputs.
+add_test(NAME "notebooks: both run with jupyter nbconvert on small sweeps"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/notebooks.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/notebooks)
