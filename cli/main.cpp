@@ -26,6 +26,7 @@
 #include "cli/compare.h"
 #include "cli/memory_limit.h"
 #include "cli/output_files.h"
+#include "cli/perfetto.h"
 #include "cli/runner.h"
 #include "cli/sweep.h"
 #include "sim/checkers.h"
@@ -60,6 +61,7 @@ usage:
   mrsim merge DIR... --out DIR
   mrsim compare A [B] [--seeds 1..20] [--set PATH=VALUE]... [--set-a PATH=VALUE]... [--set-b PATH=VALUE]...
                       [--jobs N] [--report R.json]
+  mrsim export --perfetto TRACE.json -o OUT.json
   mrsim schema [--json]        print the scenario reference (docs/scenarios.md), or with --json a JSON Schema
                                (draft 2020-12) of scenario files, for editors
   mrsim --version | --help
@@ -79,6 +81,9 @@ merge     combines the DIRs of one sweep's shards into --out, refusing other swe
           runs are missing (listed).
 compare   runs A and B (two files, or one with --set-a / --set-b) on the same seeds and prints each headline
           metric's means, the paired difference B - A with its 95 % confidence interval, and the better side.
+export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for ui.perfetto.dev and
+          chrome://tracing: node roles, health verdicts and faults as slices, decisions and DNS changes as
+          instants, lag, success ratio, stale reads and clock offsets as counters.
 bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
           prints simulated client operations per wall-clock second and peak memory; --design multi-primary runs
           the same load on three writable nodes (mesh, last-writer-wins, writes to the local region).
@@ -392,7 +397,7 @@ int main(int argc, char** argv) {
     SweepOptions sweep;
     CompareOptions compare;
     CheckOptions check;
-    std::string tolerance_text;
+    std::string tolerance_text, perfetto_trace;
     std::string seeds_text, out_dir;
     unsigned jobs = 0;
     po::options_description opts;
@@ -406,7 +411,8 @@ int main(int argc, char** argv) {
         "run-timeout", po::value(&sweep.run_timeout_s), "")("shard", po::value(&sweep.shard), "")(
         "set-a", po::value(&compare.sets_a)->composing(), "")("set-b", po::value(&compare.sets_b)->composing(), "")(
         "junit", po::value(&check.junit_path), "")("baseline", po::value(&check.baseline_path), "")(
-        "update-baseline", "")("json", "")("tolerance", po::value(&tolerance_text), "")(
+        "update-baseline", "")("json", "")("perfetto", po::value(&perfetto_trace), "")(
+        "output,o", po::value(&out_dir), "")("tolerance", po::value(&tolerance_text), "")(
         "help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
@@ -453,6 +459,12 @@ int main(int argc, char** argv) {
     only_with("jobs", {"sweep", "compare", "check"});
     only_with("junit", {"check"});
     only_with("json", {"schema"});
+    only_with("perfetto", {"export"});
+    only_with("output", {"export"});
+    if (command == "export") {
+      if (!vm.count("perfetto")) throw InputError("export: expected --perfetto TRACE.json -o OUT.json");
+      return cmd_export_perfetto(perfetto_trace, out_dir);
+    }
     only_with("baseline", {"check"});
     only_with("update-baseline", {"check"});
     only_with("tolerance", {"check"});
@@ -515,6 +527,6 @@ int main(int argc, char** argv) {
       else std::cout << scenario_reference_markdown();
       return kExitOk;
     }
-    throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, bench or schema (see mrsim --help)");
+    throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, export, bench or schema (see mrsim --help)");
   });
 }

@@ -70,6 +70,7 @@ struct StaleReadStats {
   std::optional<double> depth_mean;       // over stale reads
   uint64_t depth_max = 0;
   Distribution age_s;                     // over stale reads
+  std::vector<double> stale_invoke_s;     // invoke time of each stale read, in history order (for the trace)
 };
 StaleReadStats check_stale_reads(const History& history, const LineageIndex& lineage);
 StaleReadStats check_stale_reads(const History& history);

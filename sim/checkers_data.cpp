@@ -75,6 +75,7 @@ StaleReadStats check_stale_reads(const History& history, const LineageIndex& lin
     int64_t newest = running_max[last];
     if (newest <= position) continue;
     ++stats.stale_reads;
+    stats.stale_invoke_s.push_back(op.invoke_s);
     uint64_t depth = lineage.versions_between(op.key, position, newest);
     depth_sum += static_cast<double>(depth);
     stats.depth_max = std::max(stats.depth_max, depth);

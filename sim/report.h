@@ -30,6 +30,9 @@ std::string report_text(const nlohmann::ordered_json& report);
 
 // Timeline: control-plane events and fault start/end sorted by (t, stable order), plus samples every
 // metrics.sample_interval_s (replication lag per replica; success ratio and latency per client region and kind).
+// The trace's layout version (docs/trace-format.md); readers refuse others.
+constexpr int kTraceFormatVersion = 1;
+
 nlohmann::ordered_json trace_json(const RunInfo& info, const History& history, const MetricsConfig& metrics);
 
 // One JSON object per op and line, in history order.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "sim/checkers.h"
 #include "sim/output_json.h"
 #include "sim/report.h"
 
@@ -62,6 +63,7 @@ Json clock_offsets_json(const History& h, size_t buckets, double interval) {
 
 Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics) {
   Json trace = run_header(info);
+  trace["format_version"] = kTraceFormatVersion;
   trace["topology"] = h.topology;
   if (!h.conflict_resolution.empty()) trace["conflict_resolution"] = h.conflict_resolution;
   trace["regions"] = h.regions;
@@ -206,6 +208,11 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   }
   samples["clients"] = std::move(clients);
   if (!h.clock_samples.empty()) samples["clock_offset_s"] = clock_offsets_json(h, buckets, interval);
+  // Stale reads per interval, by invoke time, exactly as the checker counts them (docs/metrics.md).
+  std::vector<uint64_t> stale(buckets, 0);
+  if (buckets > 0)
+    for (double t : check_stale_reads(h).stale_invoke_s) ++stale[sample_index(t, interval, buckets)];
+  samples["stale_reads"] = stale;
   trace["samples"] = std::move(samples);
   return trace;
 }

@@ -128,3 +128,9 @@ set_tests_properties("slurm: a sweep through a one-node cluster equals the same 
 add_test(NAME "notebooks: both run with jupyter nbconvert on small sweeps"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/notebooks.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/notebooks)
+
+# mrsim export --perfetto (docs/trace-format.md): Chrome trace-event JSON with the required fields, nested slices,
+# every role, verdict and fault as a slice; bad traces refused with exit 2.
+add_test(NAME "cli: export --perfetto writes well-formed trace events and refuses bad traces"
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/perfetto.py $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/perfetto)
