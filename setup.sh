@@ -19,12 +19,14 @@ case "${1-}" in
     ;;
 esac
 
-packages=(cmake g++ make pkg-config libsimgrid-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev catch2)
+packages=(cmake g++ make pkg-config libsimgrid-dev nlohmann-json3-dev libboost-program-options-dev libeigen3-dev catch2
+          qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev fonts-dejavu-core)
 # The suite's own tools: clang for the sanitizer and fuzz tree, Python with pandas and jsonschema for the sweep and
-# schema tests, Slurm and munge for the cluster test, Jupyter with matplotlib to execute the notebooks.
+# schema tests, Slurm and munge for the cluster test, Jupyter with matplotlib to execute the notebooks, Xvfb for the
+# viewer's real-window test. (Qt 6 Charts, for the viewer itself, is in every set-up.)
 if ((all)); then
   packages+=(clang-14 libclang-rt-14-dev python3 python3-pandas python3-jsonschema slurm-wlm munge
-             python3-matplotlib python3-nbconvert python3-ipykernel jupyter-nbconvert)
+             python3-matplotlib python3-nbconvert python3-ipykernel jupyter-nbconvert xvfb xauth procps)
 fi
 missing=()
 for p in "${packages[@]}"; do

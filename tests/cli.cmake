@@ -134,3 +134,11 @@ add_test(NAME "notebooks: both run with jupyter nbconvert on small sweeps"
 add_test(NAME "cli: export --perfetto writes well-formed trace events and refuses bad traces"
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/perfetto.py $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/perfetto)
+
+# The timeline viewer (docs/viewer.md), when Qt 6 Charts is installed: offscreen and Xvfb screenshots that are the
+# requested size and not blank in any lane, A/B side by side, bad input exiting 2.
+if(TARGET mrsim-viewer)
+  add_test(NAME "viewer: screenshots offscreen and under Xvfb, A/B, bad input"
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/viewer.sh $<TARGET_FILE:mrsim> $<TARGET_FILE:mrsim-viewer>
+                   ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/viewer)
+endif()
