@@ -93,7 +93,7 @@ History crdt_history(bool planted) {
 
 }  // namespace
 
-TEST_CASE("a skew inversion and an overwritten concurrent write are each found; a clean history has neither",
+TEST_CASE("a skew inversion and an overwritten concurrent write are each found, and a clean history has neither",
           "[unit]") {
   const RunMetrics planted = compute_metrics(lww_history(true), MetricsConfig{});
   CHECK(planted.writes.skew_inversions.count == 1);
@@ -123,7 +123,7 @@ TEST_CASE("an inversion whose node had not yet applied the winner is unseen, not
   CHECK(c.inversions.unseen == 1);
 }
 
-TEST_CASE("a lost CRDT update is found in a counter and in a set; complete final states report none", "[unit]") {
+TEST_CASE("a lost CRDT update is found in a counter and in a set, and complete final states report none", "[unit]") {
   CHECK(check_crdt(crdt_history(true)).lost_updates == 2);  // east's second increment, and element 3
   CHECK(check_crdt(crdt_history(false)).lost_updates == 0);
   CHECK(check_conflicts(crdt_history(true), LineageIndex(crdt_history(true))).inversions.count == 0);  // nothing discarded
