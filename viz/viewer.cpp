@@ -107,6 +107,18 @@ class LanesView : public QWidget {
     p.fillRect(rect(), Qt::white);
     p.setPen(Qt::black);
     p.drawText(4, 15, QString::fromStdString(m_.scenario + "  (" + m_.topology + ")"));
+    // Legend of the lane colours, the fault band and the split-brain hatch.
+    double lx = kLeft + 260;
+    for (const char* label : {"primary", "replica", "recovering", "down", "healthy", "unhealthy"}) {
+      p.fillRect(QRectF(lx, 5, 10, 10), role_color(label));
+      p.drawText(QPointF(lx + 13, 15), label);
+      lx += 20 + p.fontMetrics().horizontalAdvance(label);
+    }
+    p.fillRect(QRectF(lx, 5, 10, 10), QColor(255, 200, 200));
+    p.drawText(QPointF(lx + 13, 15), "fault");
+    lx += 20 + p.fontMetrics().horizontalAdvance("fault");
+    p.fillRect(QRectF(lx, 5, 10, 10), QBrush(QColor(200, 0, 0), Qt::BDiagPattern));
+    p.drawText(QPointF(lx + 13, 15), "split brain");
     for (const FaultInfo& f : m_.faults) {  // fault bands across the lanes
       const double x0 = x_of(f.start), x1 = x_of(f.end.value_or(m_.duration));
       p.fillRect(QRectF(x0, kTop, std::max(1.0, x1 - x0), height() - kTop), QColor(255, 200, 200, 90));
