@@ -129,14 +129,15 @@ size_t compare_baseline(const std::string& path, const std::vector<CheckedScenar
       if (!recorded.contains(h.metric) || recorded[h.metric].is_null()) continue;  // nothing to regress from
       const double old_value = recorded[h.metric].get<double>();
       const auto now = s.report.is_null() ? std::nullopt : metric_value(h.metric, s.report);
+      const double value = now.value_or(std::nan(""));
       bool regressed = !now;
       if (now) {
-        const double worse_by = h.higher_is_better ? old_value - *now : *now - old_value;
+        const double worse_by = h.higher_is_better ? old_value - value : value - old_value;
         regressed = worse_by > tolerance * std::abs(old_value);
       }
       regressions += regressed;
       out << (regressed ? "  REGRESSED " : "  ok        ") << s.path << ' ' << h.metric << ": " << number(old_value)
-          << " -> " << (now ? number(*now) : std::string("undefined")) << '\n';
+          << " -> " << (now ? number(value) : std::string("undefined")) << '\n';
     }
   }
   return regressions;
