@@ -1,5 +1,6 @@
 #include "models/region_router.h"
 
+#include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
@@ -42,11 +43,18 @@ void RegionRouter::point(int record, int region, double t, const char* action) {
 
 void RegionRouter::operator()() {
   std::unique_lock<sg4::Mutex> lock(*board_.mutex);
-  while (sg4::Engine::get_clock() < duration_s_) {
-    board_.changed->wait_until(lock, std::min(sg4::Engine::get_clock() + kTick_s, duration_s_));
-    const double now = sg4::Engine::get_clock();
-    if (now >= duration_s_) break;
-    step(now);
+  try {
+    while (sg4::Engine::get_clock() < duration_s_) {
+      board_.changed->wait_until(lock, std::min(sg4::Engine::get_clock() + kTick_s, duration_s_));
+      const double now = sg4::Engine::get_clock();
+      if (now >= duration_s_) break;
+      step(now);
+    }
+  } catch (const simgrid::ForcefulKillException&) {
+    // Killed with its host. This start's lock dies with it (HealthBoard::start_daemons gives the next start its
+    // own), and unlocking it from the dying actor blocks the kill under thread contexts: let it go unreleased.
+    lock.release();
+    throw;
   }
 }
 
