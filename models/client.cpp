@@ -43,6 +43,12 @@ void ClientPopulation::operator()() {
     const Event e = events_.top();
     events_.pop();
     if (e.t > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(e.t);
+    // Unscheduled changes made while this population slept, at their own times (models/network.h).
+    const auto& unscheduled = ctx_.network.unscheduled();
+    for (; unscheduled_seen_ < unscheduled.size() && unscheduled[unscheduled_seen_].t <= e.t; ++unscheduled_seen_) {
+      settle_replies(unscheduled[unscheduled_seen_].t);
+      on_network_change(unscheduled[unscheduled_seen_].t);
+    }
     settle_replies(e.t);
     switch (e.type) {
       case EventType::Arrival: on_arrival(e.t); break;

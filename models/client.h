@@ -104,6 +104,7 @@ class ClientPopulation {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   uint64_t seq_ = 0;
+  size_t unscheduled_seen_ = 0;  // Network::unscheduled() changes handled so far
 };
 
 }  // namespace mrsim

@@ -1,13 +1,17 @@
 #include "models/controller.h"
 
 #include <simgrid/Exception.hpp>
+#include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 
+#include "models/consensus.h"
 #include "models/dns.h"
 #include "models/network.h"
+#include "models/raft.h"
 #include "sim/recorder.h"
 
 namespace mrsim {
@@ -24,12 +28,14 @@ ControllerState::ControllerState(const Store& db) : primary(0), acted_on(db.node
     if (db.role(i) == Role::Primary) primary = i;
 }
 
-FailoverController::FailoverController(const FailoverConfig& config, int region, double duration_s,
+FailoverController::FailoverController(const FailoverConfig& config, int region, int slot, double duration_s,
                                        std::vector<int> client_regions, Store& db, Network& network,
                                        AuthoritativeDns& dns, HealthBoard& board, ControllerState& state,
-                                       Recorder& recorder, uint32_t message_bytes)
+                                       Recorder& recorder, uint32_t message_bytes, ControllerPeers peers,
+                                       RandomStream stream)
     : config_(config),
-      caller_{region, Endpoint::Monitor, "controller"},
+      caller_{region, Endpoint::Monitor, "controller/" + std::to_string(slot)},
+      slot_(slot),
       duration_s_(duration_s),
       client_regions_(std::move(client_regions)),
       db_(db),
@@ -38,7 +44,9 @@ FailoverController::FailoverController(const FailoverConfig& config, int region,
       board_(board),
       state_(state),
       recorder_(recorder),
-      message_bytes_(message_bytes) {}
+      message_bytes_(message_bytes),
+      peers_(std::move(peers)),
+      stream_(stream) {}
 
 void FailoverController::decide(double t, const char* action, int node, std::string detail) {
   recorder_.decision({t, action, int16_t(node), std::move(detail)});
@@ -51,10 +59,15 @@ bool FailoverController::serving(int node) const {
 }
 
 void FailoverController::operator()() {
-  std::unique_lock<sg4::Mutex> lock(*board_.mutex);
+  std::unique_lock<sg4::Mutex> lock(*board_.mutex[slot_]);
   try {
     while (sg4::Engine::get_clock() < duration_s_) {
-      board_.changed->wait_until(lock, std::min(sg4::Engine::get_clock() + kTick_s, duration_s_));
+      double wake = std::min(sg4::Engine::get_clock() + kTick_s, duration_s_);
+      if (config_.policy == FailoverPolicy::Manual && state_.down_since >= 0) {
+        const double due = state_.paged ? state_.act_at : state_.down_since + config_.page_after_s;
+        if (due > sg4::Engine::get_clock()) wake = std::min(wake, due);
+      }
+      board_.changed[slot_]->wait_until(lock, wake);
       const double now = sg4::Engine::get_clock();
       if (now >= duration_s_) break;
       step(now);
@@ -67,18 +80,96 @@ void FailoverController::operator()() {
   }
 }
 
+bool FailoverController::primary_down() const {
+  if (config_.policy != FailoverPolicy::Quorum) return !board_.healthy[state_.primary];
+  // Votes: vantages judging the primary unhealthy whose verdict reaches this controller.
+  uint32_t votes = 0;
+  for (size_t v = 0; v < peers_.vantage_regions.size(); ++v) {
+    if (board_.vantage_healthy[v][state_.primary]) continue;
+    const int r = peers_.vantage_regions[v];
+    if (network_.route_up(network_.route(r, Endpoint::Monitor, caller_.region, Endpoint::Monitor))) ++votes;
+  }
+  return votes >= config_.quorum;
+}
+
 void FailoverController::step(double t) {
-  if (config_.policy == FailoverPolicy::Automatic && !board_.healthy[state_.primary] && t >= state_.cooldown_until) fail_over(t);
+  if (config_.policy == FailoverPolicy::Raft && !peers_.raft->leads(caller_.region)) return;
+  const bool down = primary_down();
+  switch (config_.policy) {
+    case FailoverPolicy::None: break;
+    case FailoverPolicy::Manual: page(t, down); break;
+    default:
+      if (down && t >= state_.cooldown_until) fail_over(t);
+  }
   route_reads(sg4::Engine::get_clock());
   reconcile(sg4::Engine::get_clock());
+}
+
+void FailoverController::page(double t, bool down) {
+  if (!down) {
+    if (state_.paged) decide(t, "page_resolved", state_.primary, "the primary recovered before the operator acted");
+    state_.down_since = -1;
+    state_.paged = false;
+    return;
+  }
+  if (state_.down_since < 0) state_.down_since = t;
+  if (!state_.paged) {
+    if (t < state_.down_since + config_.page_after_s) return;
+    state_.paged = true;
+    const double reaction = stream_.lognormal(config_.reaction_median_s, config_.reaction_sigma);
+    state_.act_at = t + reaction;
+    char detail[160];
+    std::snprintf(detail, sizeof detail, "alert PrimaryUnhealthy (for %g s) pages the operator, who acts in %.1f s",
+                  config_.page_after_s, reaction);
+    decide(t, "paged", state_.primary, detail);
+  }
+  if (t < state_.act_at || t < state_.cooldown_until) return;
+  const int before = state_.primary;
+  fail_over(t);
+  if (state_.primary != before) {
+    state_.paged = false;
+    state_.down_since = -1;
+  }
+}
+
+bool FailoverController::lease_free() {
+  ConsensusStore& dcs = *peers_.dcs;
+  const bool ok = dcs.reachable(caller_.region, Endpoint::Monitor);
+  if (ok) sg4::this_actor::sleep_for(dcs.round_trip_s(caller_.region, Endpoint::Monitor));
+  if (ok && dcs.free(sg4::Engine::get_clock())) return true;
+  if (!state_.reported_waiting)
+    decide(sg4::Engine::get_clock(), "waiting_for_lease", state_.primary,
+           ok ? "the leader key is still held" : "the consensus store has no majority from here");
+  state_.reported_waiting = true;
+  return false;
+}
+
+void FailoverController::stonith(int node) {
+  decide(sg4::Engine::get_clock(), "stonith", node, "power off " + db_.name(node) + " through the cloud API");
+  sg4::this_actor::sleep_for(config_.stonith_s);
+  network_.inject(network_.host_element(db_.region(node), Endpoint::Db), true, sg4::Engine::get_clock());
+  decide(sg4::Engine::get_clock(), "stonith_done", node, db_.name(node) + " is off");
+}
+
+void FailoverController::send_fences() {
+  AgentRequest fence;
+  fence.kind = AgentRequest::Kind::Fence;
+  fence.term = state_.term;
+  for (int n = 0; n < db_.node_count(); ++n) {
+    if (n == state_.primary) continue;
+    const bool ok = call_node(caller_, db_, network_, n, fence, config_.rpc_timeout_s, message_bytes_).has_value();
+    decide(sg4::Engine::get_clock(), ok ? "fence_token" : "fence_unreached", n, "term " + std::to_string(state_.term));
+  }
 }
 
 void FailoverController::fail_over(double t) {
   if (!state_.episode_open) {
     state_.episode_open = true;
     state_.reported_no_candidate = false;
+    state_.reported_waiting = false;
     decide(t, "failover_start", state_.primary, "primary judged unhealthy");
   }
+  if (config_.policy == FailoverPolicy::Lease && !lease_free()) return;
   // Ask every healthy replica where it is; promote the most advanced.
   int best = -1;
   uint64_t best_log = 0;
@@ -95,6 +186,11 @@ void FailoverController::fail_over(double t) {
     if (!state_.reported_no_candidate) decide(sg4::Engine::get_clock(), "no_candidate", state_.primary, "no healthy replica answered");
     state_.reported_no_candidate = true;
     return;
+  }
+  // Pacemaker's rule: recovery waits for the fence to succeed.
+  if (config_.fencing == Fencing::Stonith && state_.fenced != state_.primary) {
+    state_.fenced = state_.primary;
+    stonith(state_.primary);
   }
   decide(sg4::Engine::get_clock(), "promote", best, "log position " + std::to_string(best_log));
   AgentRequest promote;
@@ -115,6 +211,7 @@ void FailoverController::fail_over(double t) {
   state_.acted_on[best] = board_.status_seq[best];  // its last probe predates the promotion
   decide(now, "promoted", best, "term " + std::to_string(state_.term) + ", replacing " + db_.name(old));
   dns_.change(AuthoritativeDns::kWriteRecord, db_.region(state_.primary), now);
+  if (config_.fencing == Fencing::Token) send_fences();
 }
 
 void FailoverController::route_reads(double t) {

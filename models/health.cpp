@@ -79,10 +79,12 @@ void NodeAgent::operator()() {
     switch (request->kind) {
       case AgentRequest::Kind::Status: break;
       case AgentRequest::Kind::Promote:
+        if (before_promote_ && !before_promote_(node_)) break;
         if (db_.role(node_) != Role::Primary) sg4::this_actor::sleep_for(promotion_s_);
         db_.promote(node_, request->term, sg4::Engine::get_clock());
         break;
       case AgentRequest::Kind::Rejoin: db_.rejoin(node_, request->upstream, request->term, now); break;
+      case AgentRequest::Kind::Fence: db_.fence(node_, request->term, now); break;
     }
     auto reply = std::make_unique<AgentReply>();
     reply->status = db_.status(node_, sg4::Engine::get_clock());
@@ -90,16 +92,39 @@ void NodeAgent::operator()() {
   }
 }
 
-HealthBoard::HealthBoard(int nodes) : healthy(nodes, true), last_status(nodes), status_seq(nodes, 0) {}
+HealthBoard::HealthBoard(int nodes, const HealthCheckConfig& config, int controllers)
+    : rule(config.rule),
+      healthy_percent(config.healthy_percent),
+      k(config.k),
+      healthy(nodes, true),
+      vantage_healthy(config.vantages.size(), std::vector<bool>(nodes, true)),
+      last_status(nodes),
+      status_seq(nodes, 0),
+      mutex(controllers),
+      changed(controllers) {}
 
-void HealthBoard::start_daemons() {
-  mutex = sg4::Mutex::create();
-  changed = sg4::ConditionVariable::create();
+void HealthBoard::start_daemons(int controller) {
+  mutex[controller] = sg4::Mutex::create();
+  changed[controller] = sg4::ConditionVariable::create();
+}
+
+void HealthBoard::notify_all() {
+  for (auto& c : changed)
+    if (c) c->notify_all();
+}
+
+bool HealthBoard::combine(int node) const {
+  const size_t n = vantage_healthy.size();
+  size_t up = 0;
+  for (const auto& v : vantage_healthy) up += v[node] ? 1 : 0;
+  if (rule == HealthRule::KOfN) return n - up < k;
+  return double(up) * 100.0 > healthy_percent * double(n);  // Route 53: healthy while MORE than X% say so
 }
 
 void HealthChecker::operator()() {
-  const RpcCaller caller{from_region_, Endpoint::Monitor, "checker/" + db_.name(node_)};
-  bool healthy = board_.healthy[node_];  // a restarted checker resumes from the verdict it had published
+  const RpcCaller caller{from_region_, Endpoint::Monitor,
+                         "checker/" + std::to_string(vantage_) + "/" + db_.name(node_)};
+  bool healthy = board_.vantage_healthy[vantage_][node_];  // a restarted checker resumes from its published verdict
   uint32_t failures = 0, successes = 0;
   // The first probe at a random phase within one interval (of the run's start, or of a restart with the host).
   double next = sg4::Engine::get_clock() + stream_.uniform01() * config_.interval_s;
@@ -119,11 +144,13 @@ void HealthChecker::operator()() {
       ++failures;
       if (healthy && failures >= config_.failure_threshold) healthy = false;
     }
-    if (healthy != board_.healthy[node_]) {
-      board_.healthy[node_] = healthy;
-      recorder_.health({now, int16_t(node_), uint8_t(from_region_), healthy});
+    board_.vantage_healthy[vantage_][node_] = healthy;
+    const bool combined = board_.combine(node_);
+    if (combined != board_.healthy[node_]) {
+      board_.healthy[node_] = combined;
+      recorder_.health({now, int16_t(node_), uint8_t(from_region_), combined});
     }
-    board_.changed->notify_all();
+    board_.notify_all();
   }
 }
 

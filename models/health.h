@@ -8,13 +8,16 @@
 // controller uses (like Patroni reading each member's state).
 // A probe that meets a dead link fails at once in SimGrid; a real prober sees a lost packet and waits out its
 // timeout, so we do too before counting it. Probe phases are drawn per target, so checkers do not fire in lockstep.
-// Leaves out: several vantage points and their quorum (capability 3), the prober's own host failing over.
+// Several vantages each run their own checkers (one per node) on their region's monitor host; HealthBoard combines
+// their verdicts.
+// Leaves out: the prober's own host failing over to another.
 #pragma once
 
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +34,7 @@ class Recorder;
 
 // A command to a node's agent.
 struct AgentRequest {
-  enum class Kind : uint8_t { Status, Promote, Rejoin } kind = Kind::Status;
+  enum class Kind : uint8_t { Status, Promote, Rejoin, Fence } kind = Kind::Status;
   uint32_t term = 0;
   int upstream = -1;
   std::string reply_to;
@@ -53,9 +56,12 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
 // Dies with its host; the world starts a new one when the host comes back.
 class NodeAgent {
  public:
-  NodeAgent(int node, Store& db, Network& network, double promotion_s, double reply_timeout_s, uint32_t message_bytes)
+  // `before_promote`, when set, must return true before the node promotes itself (lease: it takes the lease first).
+  using Gate = std::function<bool(int node)>;
+  NodeAgent(int node, Store& db, Network& network, double promotion_s, double reply_timeout_s, uint32_t message_bytes,
+            Gate before_promote = {})
       : node_(node), db_(db), network_(network), promotion_s_(promotion_s), reply_timeout_s_(reply_timeout_s),
-        message_bytes_(message_bytes) {}
+        message_bytes_(message_bytes), before_promote_(std::move(before_promote)) {}
   void operator()();
   static std::string mailbox_name(const Store& db, int node) { return "agent/" + db.name(node); }
 
@@ -66,33 +72,44 @@ class NodeAgent {
   double promotion_s_;
   double reply_timeout_s_;
   uint32_t message_bytes_;
+  Gate before_promote_;
 };
 
-// What the checkers know, shared with the controller (which runs beside them, on the same monitor host).
+// What the checkers know, shared with the controllers. Each vantage (a region probing every node) publishes its own
+// verdict per node; the node's verdict is the vantages' verdicts combined by the rule (Route 53's percentage, or
+// k of n) — the aggregation of a managed health-checking service, outside every simulated region. The quorum
+// policy reads the vantage verdicts themselves, as votes that must reach its controller.
 // The verdicts outlive the daemons (they are published, as a DCS keeps them); the lock and the wake-up signal are
 // process memory and do not: a daemon killed with its host while it held the lock would leave it held for ever
 // (nothing releases a dead actor's lock), and the restarted controller would wait on it until the run ends.
-// start_daemons() gives each start of the monitor host's daemons a lock and a signal of their own.
+// start_daemons() gives each start of a controller a lock and a signal of its own (one slot per controller).
 struct HealthBoard {
-  explicit HealthBoard(int nodes);
-  void start_daemons();
-  std::vector<bool> healthy;
+  HealthBoard(int nodes, const HealthCheckConfig& config, int controllers);
+  void start_daemons(int controller);
+  void notify_all();
+  bool combine(int node) const;  // the rule over the vantage verdicts
+  HealthRule rule;
+  double healthy_percent;
+  uint32_t k;
+  std::vector<bool> healthy;                   // combined verdict, by node
+  std::vector<std::vector<bool>> vantage_healthy;  // by vantage, by node
   std::vector<std::optional<NodeStatus>> last_status;
   std::vector<uint64_t> status_seq;  // bumps with every good probe
-  simgrid::s4u::MutexPtr mutex;
-  simgrid::s4u::ConditionVariablePtr changed;
+  std::vector<simgrid::s4u::MutexPtr> mutex;              // by controller
+  std::vector<simgrid::s4u::ConditionVariablePtr> changed;  // by controller
 };
 
 class HealthChecker {
  public:
-  HealthChecker(const HealthCheckConfig& config, int from_region, int node, double duration_s, RandomStream stream,
-                Store& db, Network& network, HealthBoard& board, Recorder& recorder)
-      : config_(config), from_region_(from_region), node_(node), duration_s_(duration_s), stream_(stream), db_(db),
-        network_(network), board_(board), recorder_(recorder) {}
+  HealthChecker(const HealthCheckConfig& config, int vantage, int from_region, int node, double duration_s,
+                RandomStream stream, Store& db, Network& network, HealthBoard& board, Recorder& recorder)
+      : config_(config), vantage_(vantage), from_region_(from_region), node_(node), duration_s_(duration_s),
+        stream_(stream), db_(db), network_(network), board_(board), recorder_(recorder) {}
   void operator()();
 
  private:
   HealthCheckConfig config_;
+  int vantage_;
   int from_region_;
   int node_;
   double duration_s_;

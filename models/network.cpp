@@ -123,17 +123,29 @@ void Network::apply_until(double t) {
     }
     for (const auto& [element, was_up] : touched) {
       const bool is_up = up(element);
-      if (was_up == is_up) continue;
-      if (!is_up) down_times_[element].push_back(when);
-      if (element < hosts_.size()) {
-        if (is_up) hosts_[element]->turn_on(); else hosts_[element]->turn_off();
-      } else {
-        auto* link = links_[element - hosts_.size()];
-        if (is_up) link->turn_on(); else link->turn_off();
-      }
-      for (auto& l : listeners_) l(element, is_up, when);
+      if (was_up != is_up) switch_element(element, is_up, when);
     }
   }
+}
+
+void Network::switch_element(uint16_t element, bool is_up, double when) {
+  if (!is_up) down_times_[element].push_back(when);
+  if (element < hosts_.size()) {
+    if (is_up) hosts_[element]->turn_on(); else hosts_[element]->turn_off();
+  } else {
+    auto* link = links_[element - hosts_.size()];
+    if (is_up) link->turn_on(); else link->turn_off();
+  }
+  for (auto& l : listeners_) l(element, is_up, when);
+}
+
+void Network::inject(uint16_t element, bool down, double t) {
+  apply_until(t);  // the schedule's changes up to now come first
+  const bool was_up = up(element);
+  down_count_[element] += down ? 1 : -1;
+  assert(down_count_[element] >= 0);
+  unscheduled_.push_back({t, element, down});
+  if (was_up != up(element)) switch_element(element, up(element), t);
 }
 
 void Network::account(const Route& r, double bytes) {

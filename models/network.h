@@ -13,8 +13,14 @@
 // Network changes are scheduled (the fault schedule is known when the world is built). apply_until(t) applies
 // every change due by t and is idempotent, so each actor that depends on the network carries the change times in
 // its own event queue and applies them itself: whichever actor reaches a change time first applies it, and the
-// result does not depend on which one that was. An unscheduled change (e.g. fencing by power-off) would need a way
-// to wake sleeping populations; none exists yet.
+// result does not depend on which one that was.
+// Unscheduled changes (a controller powering a host off to fence it) are injected at the current time by the actor
+// that makes them: inject() applies the change at once and appends it to unscheduled(). Actors that use SimGrid
+// comms feel it directly; client populations, which sleep until their next own event and settle replies lazily,
+// catch up when they wake: before their next event they process every unscheduled change they have not seen, at
+// its own time and in order (settle the replies due before it, then the change). That is exact, not an
+// approximation, because a population's state between two of its wake-ups depends only on its own events: the
+// change is handled as if the population had been woken at its time, without paying a wake-up per population.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +80,9 @@ class Network {
   const std::vector<double>& change_times() const { return change_times_; }
   void apply_until(double t);  // applies every scheduled change with time <= t, once
   void add_listener(Listener l) { listeners_.push_back(std::move(l)); }
+  // An unscheduled change at `t` (now): applied at once; listeners run as for a scheduled one.
+  void inject(uint16_t element, bool down, double t);
+  const std::vector<NetworkChange>& unscheduled() const { return unscheduled_; }
 
   // Bytes crossing inter-region links, counted by whoever sends them.
   void account(const Route& r, double bytes);
@@ -99,6 +108,9 @@ class Network {
   std::vector<double> change_times_;
   size_t applied_ = 0;
   std::vector<Listener> listeners_;
+  std::vector<NetworkChange> unscheduled_;
+
+  void switch_element(uint16_t element, bool is_up, double when);
 };
 
 }  // namespace mrsim

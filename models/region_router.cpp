@@ -42,10 +42,10 @@ void RegionRouter::point(int record, int region, double t, const char* action) {
 }
 
 void RegionRouter::operator()() {
-  std::unique_lock<sg4::Mutex> lock(*board_.mutex);
+  std::unique_lock<sg4::Mutex> lock(*board_.mutex[slot_]);
   try {
     while (sg4::Engine::get_clock() < duration_s_) {
-      board_.changed->wait_until(lock, std::min(sg4::Engine::get_clock() + kTick_s, duration_s_));
+      board_.changed[slot_]->wait_until(lock, std::min(sg4::Engine::get_clock() + kTick_s, duration_s_));
       const double now = sg4::Engine::get_clock();
       if (now >= duration_s_) break;
       step(now);

@@ -30,9 +30,9 @@ class AuthoritativeDns;
 
 class RegionRouter {
  public:
-  RegionRouter(const RoutingConfig& routing, bool reroutes, double duration_s, std::vector<int> client_regions, Store& store,
+  RegionRouter(const RoutingConfig& routing, bool reroutes, int slot, double duration_s, std::vector<int> client_regions, Store& store,
                Network& network, AuthoritativeDns& dns, HealthBoard& board, Recorder& recorder)
-      : routing_(routing), reroutes_(reroutes), duration_s_(duration_s), client_regions_(std::move(client_regions)), store_(store),
+      : routing_(routing), reroutes_(reroutes), slot_(slot), duration_s_(duration_s), client_regions_(std::move(client_regions)), store_(store),
         network_(network), dns_(dns), board_(board), recorder_(recorder) {}
   void operator()();
 
@@ -44,6 +44,7 @@ class RegionRouter {
 
   RoutingConfig routing_;
   bool reroutes_;
+  int slot_;
   double duration_s_;
   std::vector<int> client_regions_;
   Store& store_;

@@ -219,6 +219,14 @@ void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t)
   set_role(n, Role::Replica, t);
 }
 
+void SinglePrimaryStore::fence(int node, uint32_t term, double t) {
+  Node& n = nodes_[node];
+  if (n.role != Role::Primary || term < n.term) return;
+  drain(n, t);
+  n.term = term;
+  set_role(n, Role::Recovering, t);
+}
+
 void SinglePrimaryStore::rebuild_kv(Node& n) {
   std::fill(n.kv.begin(), n.kv.end(), kNoVersion);
   for (const auto& e : n.log) n.kv[e.key] = e.write_id;

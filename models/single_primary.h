@@ -68,6 +68,7 @@ class SinglePrimaryStore final : public Store {
   NodeStatus status(int node, double t) override;
   void promote(int node, uint32_t term, double t) override;
   void rejoin(int node, int upstream, uint32_t term, double t) override;
+  void fence(int node, uint32_t term, double t) override;
 
   double lag_s(int node, double t) override;  // -1 unless the node is a replica
   void finish(History& history) override;

@@ -67,6 +67,9 @@ class Store {
   virtual NodeStatus status(int node, double t) = 0;
   virtual void promote(int node, uint32_t term, double t) = 0;
   virtual void rejoin(int node, int upstream, uint32_t term, double t) = 0;
+  // Fencing: the node's storage learns `term`; a primary whose own term is not newer stops taking writes and
+  // waits, read-only, to be told what it is (Recovering). A primary fencing itself passes its own term.
+  virtual void fence(int /*node*/, uint32_t /*term*/, double /*t*/) {}
 
   // Replication lag of `node` at t for the lag sampler; negative when the node has none to report.
   virtual double lag_s(int node, double t) = 0;

@@ -116,4 +116,9 @@ uint32_t ZipfTable::sample(RandomStream& stream) const {
   return static_cast<uint32_t>(std::upper_bound(first, last, u) - cumulative_.begin());
 }
 
+double RandomStream::normal() {
+  const double u1 = uniform01(), u2 = uniform01();
+  return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(2.0 * M_PI * u2);
+}
+
 }  // namespace mrsim

@@ -20,6 +20,7 @@
 // SplitMix64 outputs four distinct counter positions through a bijection, so the state is never all zero.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,11 @@ class RandomStream {
   // an interval", 2019) on the high 32 bits of next_u64(), rejecting the 2^32 mod n low products that would
   // bias it. Usually one draw per call; rarely more.
   uint32_t uniform_index(uint32_t n);
+
+  // Standard normal by Box-Muller: sqrt(-2 log(1 - u1)) * cos(2 pi u2). Always two draws.
+  double normal();
+  // Lognormal with the given median (= exp(mu)) and sigma: median * exp(sigma * normal()). Two draws.
+  double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
 
  private:
   uint64_t state_[4];

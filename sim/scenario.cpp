@@ -296,12 +296,44 @@ Scenario build_scenario(const json& j) {
   if (rt.contains("home")) s.routing.home_by_client = text(rt, "home") == "client";
   if (rt.contains("home_failover")) s.routing.home_moves = text(rt, "home_failover") == "successor";
   const json& hc = j.at("health_check");
-  s.health_check = {text(hc, "from"),          seconds(hc, "interval"),
-                    seconds(hc, "timeout"),    u32(hc, "failure_threshold"),
-                    u32(hc, "rise_threshold"), bytes(hc, "probe_size")};
+  s.health_check.from = text(hc, "from");
+  s.health_check.interval_s = seconds(hc, "interval");
+  s.health_check.timeout_s = seconds(hc, "timeout");
+  s.health_check.failure_threshold = u32(hc, "failure_threshold");
+  s.health_check.rise_threshold = u32(hc, "rise_threshold");
+  s.health_check.probe_bytes = bytes(hc, "probe_size");
+  s.health_check.vantages = hc.at("vantages").get<std::vector<std::string>>();
+  s.health_check.rule = text(hc, "rule") == "k_of_n" ? HealthRule::KOfN : HealthRule::Percent;
+  s.health_check.healthy_percent = number(hc, "healthy_percent");
+  if (hc.contains("k")) s.health_check.k = u32(hc, "k");
   const json& fo = j.at("failover");
-  s.failover = {text(fo, "policy") == "none" ? FailoverPolicy::None : FailoverPolicy::Automatic,
-                seconds(fo, "cooldown"), seconds(fo, "promotion_time"), seconds(fo, "rpc_timeout")};
+  const std::string policy = text(fo, "policy");
+  s.failover.policy = policy == "none"     ? FailoverPolicy::None
+                      : policy == "manual" ? FailoverPolicy::Manual
+                      : policy == "quorum" ? FailoverPolicy::Quorum
+                      : policy == "lease"  ? FailoverPolicy::Lease
+                      : policy == "raft"   ? FailoverPolicy::Raft
+                                           : FailoverPolicy::Automatic;
+  s.failover.cooldown_s = seconds(fo, "cooldown");
+  s.failover.promotion_s = seconds(fo, "promotion_time");
+  s.failover.rpc_timeout_s = seconds(fo, "rpc_timeout");
+  const std::string fencing = text(fo, "fencing");
+  s.failover.fencing = fencing == "token"     ? Fencing::Token
+                       : fencing == "stonith" ? Fencing::Stonith
+                       : fencing == "lease"   ? Fencing::Lease
+                                              : Fencing::None;
+  if (fo.contains("quorum")) s.failover.quorum = u32(fo, "quorum");
+  s.failover.page_after_s = seconds(fo, "page_after");
+  s.failover.reaction_median_s = seconds(fo, "reaction_median");
+  s.failover.reaction_sigma = number(fo, "reaction_sigma");
+  s.failover.stonith_s = seconds(fo, "stonith_time");
+  s.failover.consensus_regions = fo.at("consensus_regions").get<std::vector<std::string>>();
+  const json& lease = fo.at("lease");
+  s.failover.lease = {seconds(lease, "ttl"), seconds(lease, "loop_wait"), seconds(lease, "retry_timeout"),
+                      seconds(lease, "lock_delay")};
+  const json& raft = fo.at("raft");
+  s.failover.raft = {seconds(raft, "heartbeat"), seconds(raft, "election_timeout_min"),
+                     seconds(raft, "election_timeout_max")};
   for (const json& c : j.at("clients"))
     s.clients.push_back({text(c, "region"), u32(c, "count"), number(c, "rate_per_s"), number(c, "read_fraction"),
                          text(c, "key_distribution") == "zipf" ? KeyDistribution::Zipf : KeyDistribution::Uniform,

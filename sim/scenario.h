@@ -84,22 +84,53 @@ struct RoutingConfig {
   bool home_moves = true;         // home-region: a lost home's keys move to its successor region
 };
 
+enum class HealthRule { Percent, KOfN };
+
 struct HealthCheckConfig {
-  std::string from;               // region the checker (and the failover controller) run in
+  std::string from;               // region the failover controller runs in (and the only vantage by default)
   double interval_s = 10.0;
   double timeout_s = 5.0;
   uint32_t failure_threshold = 3;  // consecutive failed probes -> unhealthy
   uint32_t rise_threshold = 2;     // consecutive good probes -> healthy again
   uint32_t probe_bytes = 200;
+  std::vector<std::string> vantages;  // regions probing every node, one checker each; [from] by default
+  HealthRule rule = HealthRule::Percent;
+  double healthy_percent = 18;     // percent rule: healthy while more than this % of vantages say healthy
+  uint32_t k = 1;                  // k_of_n rule: unhealthy once at least k vantages say unhealthy
 };
 
-enum class FailoverPolicy { Automatic, None };
+enum class FailoverPolicy { Automatic, None, Manual, Quorum, Lease, Raft };
+enum class Fencing { None, Token, Stonith, Lease };
+
+// A lease in a consensus store, with Patroni's settings (a Consul session or an etcd lease).
+struct LeaseConfig {
+  double ttl_s = 30;            // the store expires the leader key this long after its last renewal
+  double loop_wait_s = 10;      // the holder renews every loop_wait
+  double retry_timeout_s = 10;  // ... and demotes itself once a renewal has failed for retry_timeout past that
+  double lock_delay_s = 0;      // Consul's lock-delay: an expired key cannot be taken for this long (etcd: 0)
+};
+
+// Raft among the controllers (etcd's defaults).
+struct RaftConfig {
+  double heartbeat_s = 0.1;
+  double election_min_s = 1.0;  // election timeouts are drawn uniformly from [min, max)
+  double election_max_s = 2.0;
+};
 
 struct FailoverConfig {
   FailoverPolicy policy = FailoverPolicy::Automatic;
   double cooldown_s = 300.0;       // no second failover within this time of the previous one
   double promotion_s = 5.0;        // a replica needs this long to become a writable primary
   double rpc_timeout_s = 5.0;      // controller -> node commands time out after this
+  Fencing fencing = Fencing::None;
+  uint32_t quorum = 0;             // quorum: observers (vantages) that must agree, reachable from the controller
+  double page_after_s = 120;       // manual: the paging alert's `for`
+  double reaction_median_s = 300;  // manual: the operator's reaction time is lognormal with this median ...
+  double reaction_sigma = 0.5;     // ... and this sigma
+  double stonith_s = 30;           // stonith: cloud API call to the host being powered off
+  std::vector<std::string> consensus_regions;  // lease: the consensus store's servers; raft: the controllers
+  LeaseConfig lease;
+  RaftConfig raft;
 };
 
 struct ClientGroupConfig {

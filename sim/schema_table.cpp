@@ -151,11 +151,61 @@ const std::vector<FieldSpec> kSchema = {
     {"/health_check/rise_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
      "Consecutive good probes that make it healthy again."},
     {"/health_check/probe_size", T::Size, P::Default, "\"200B\"", 1, kMiB, false, "", "Size of a probe message."},
+    {"/health_check/vantages", T::RegionList, P::Derived, "[from]", 1, 64, false, "",
+     "Regions that probe every node, one checker each on the region's monitor host (Route 53 checks from several "
+     "regions); their verdicts are combined by `rule`."},
+    {"/health_check/rule", T::Enum, P::Default, "\"percent\"", 0, 0, false, "percent|k_of_n",
+     "How vantage verdicts combine: `percent`: healthy while more than `healthy_percent` of vantages say healthy "
+     "(Route 53); `k_of_n`: unhealthy once at least `k` vantages say unhealthy."},
+    {"/health_check/healthy_percent", T::Number, P::Default, "18", 0, 100, false, "",
+     "percent rule: Route 53's HealthThreshold percentage, 18 by default; a node is healthy while strictly more than "
+     "this percentage of vantages judge it healthy."},
+    {"/health_check/k", T::Integer, P::Optional, "", 1, 64, false, "",
+     "k_of_n rule: vantages that must judge a node unhealthy; at most the number of vantages; default a majority."},
 
     {"/failover", T::Object, P::Default, "{}", 0, 0, false, "", "What happens when the primary is unhealthy."},
-    {"/failover/policy", T::Enum, P::Default, "\"automatic\"", 0, 0, false, "automatic|none",
-     "`automatic` promotes a replica (multi-primary: moves DNS records off a node judged unhealthy); `none` waits "
-     "for the primary to come back (multi-primary: records never move)."},
+    {"/failover/policy", T::Enum, P::Default, "\"automatic\"", 0, 0, false, "automatic|none|manual|quorum|lease|raft",
+     "`automatic`: one controller in `health_check.from` promotes the most advanced replica once the primary is judged "
+     "unhealthy (multi-primary: moves DNS records off a node judged unhealthy); `none` waits for the primary to come "
+     "back (multi-primary: records never move); `manual`: an alert pages an operator, who runs the same steps after a "
+     "reaction time; `quorum`: a promotion needs `quorum` vantages, each reachable from the controller, to judge the "
+     "primary unhealthy; `lease`: the primary holds a lease in a consensus store on `consensus_regions` and a replica "
+     "is promoted only once it has taken the lease (Patroni); `raft`: controllers in `consensus_regions` elect a "
+     "leader, and only the leader acts. Single-primary only, except `automatic` and `none`."},
+    {"/failover/fencing", T::Enum, P::Default, "\"none\"", 0, 0, false, "none|token|stonith|lease",
+     "What stops a deposed primary: `none`; `token`: the promotion's term is sent to every node, whose storage then "
+     "refuses writes under an older term; `stonith`: the old primary's host is powered off through the cloud API "
+     "before the promotion; `lease` (policy `lease` only): a primary that cannot renew its lease demotes itself."},
+    {"/failover/quorum", T::Integer, P::Optional, "", 1, 64, false, "",
+     "quorum policy: vantages that must agree; at most the number of vantages; default a majority."},
+    {"/failover/page_after", T::Duration, P::Default, "\"2m\"", 0, kDay, false, "",
+     "manual: the paging alert fires once the primary has been unhealthy this long (the guide's RegionDown rule has "
+     "`for: 2m`)."},
+    {"/failover/reaction_median", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
+     "manual: median of the operator's reaction time (page to running the failover), lognormal; 5 minutes is the "
+     "response time the Google SRE book's on-call chapter gives for user-facing services."},
+    {"/failover/reaction_sigma", T::Number, P::Default, "0.5", 0, 3, false, "",
+     "manual: sigma of the lognormal reaction time (0.5: the 95th percentile is 2.3 times the median)."},
+    {"/failover/stonith_time", T::Duration, P::Default, "\"30s\"", 0, kHour, false, "",
+     "stonith: time from the controller's power-off call to the host being off (an EC2 StopInstances with force)."},
+    {"/failover/consensus_regions", T::RegionList, P::Derived, "the database's regions", 1, 9, false, "",
+     "lease: the consensus store's servers (one per region), raft: the controllers; a majority must be reachable."},
+    {"/failover/lease", T::Object, P::Default, "{}", 0, 0, false, "", "lease policy: Patroni's timing."},
+    {"/failover/lease/ttl", T::Duration, P::Default, "\"30s\"", 0, kHour, true, "",
+     "The store expires the leader key this long after its last renewal; longer than loop_wait + retry_timeout."},
+    {"/failover/lease/loop_wait", T::Duration, P::Default, "\"10s\"", 0.1, kHour, false, "",
+     "The holder renews every loop_wait; at least 100ms."},
+    {"/failover/lease/retry_timeout", T::Duration, P::Default, "\"10s\"", 0, kHour, false, "",
+     "A holder whose renewals have failed for loop_wait + retry_timeout, by its own clock, demotes itself."},
+    {"/failover/lease/lock_delay", T::Duration, P::Default, "\"0s\"", 0, kHour, false, "",
+     "After the key expires no one may take it for this long (Consul's lock-delay, 15 s by default; etcd has none)."},
+    {"/failover/raft", T::Object, P::Default, "{}", 0, 0, false, "", "raft policy: etcd's timing."},
+    {"/failover/raft/heartbeat", T::Duration, P::Default, "\"100ms\"", 0.01, 60, false, "",
+     "The leader's heartbeat interval; at least 10ms."},
+    {"/failover/raft/election_timeout_min", T::Duration, P::Default, "\"1s\"", 0, kHour, true, "",
+     "Election timeouts are drawn uniformly from [min, max); min must exceed the heartbeat."},
+    {"/failover/raft/election_timeout_max", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "",
+     "Upper end of the election timeout range; at least min."},
     {"/failover/cooldown", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
      "No second failover within this long of the previous one."},
     {"/failover/promotion_time", T::Duration, P::Default, "\"5s\"", 0, kHour, false, "",

@@ -15,11 +15,13 @@
 
 #include "models/client.h"
 #include "models/clocks.h"
+#include "models/consensus.h"
 #include "models/controller.h"
 #include "models/dns.h"
 #include "models/health.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
+#include "models/raft.h"
 #include "models/region_router.h"
 #include "models/single_primary.h"
 #include "sim/engine_config.h"
@@ -302,43 +304,94 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     first_client += group.count;
   }
 
-  // Control plane: node agents, health checkers and the controller.
+  // Control plane: node agents (and, under the lease policy, their lease keepers), the consensus store or the Raft
+  // group, health checkers in every vantage region and the controllers.
   const uint32_t message_bytes = s.health_check.probe_bytes;
+  const FailoverPolicy policy = s.failover.policy;
+  std::vector<int> consensus_regions;
+  for (const auto& r : s.failover.consensus_regions) consensus_regions.push_back(s.region_index(r));
+  std::unique_ptr<ConsensusStore> dcs;
+  std::vector<LeaseKeeperState> keepers(db.node_count());
+  if (policy == FailoverPolicy::Lease) {
+    dcs = std::make_unique<ConsensusStore>(consensus_regions, s.failover.lease.ttl_s, s.failover.lease.lock_delay_s,
+                                           network);
+    dcs->grant(primary, 0.0);
+    keepers[primary].last_renewed_local = clocks.clock(db.region(primary), ClockRole::Db).local_time(0.0);
+  }
   auto start_agent = [&](int node) {
-    sg4::Actor::create("agent/" + db.name(node), network.host(db.region(node), Endpoint::Db),
-                       NodeAgent(node, db, network, s.failover.promotion_s, s.failover.rpc_timeout_s, message_bytes));
+    const int region = db.region(node);
+    NodeAgent::Gate gate;
+    if (dcs)
+      gate = [&dcs, &keepers, &clocks, region](int n) {
+        return take_lease(*dcs, n, region, clocks.clock(region, ClockRole::Db), keepers[n]);
+      };
+    sg4::Actor::create("agent/" + db.name(node), network.host(region, Endpoint::Db),
+                       NodeAgent(node, db, network, s.failover.promotion_s, s.failover.rpc_timeout_s, message_bytes,
+                                 gate));
+    if (dcs)
+      sg4::Actor::create("keeper/" + db.name(node), network.host(region, Endpoint::Db),
+                         LeaseKeeper(node, s.failover.lease.loop_wait_s, s.failover.lease.retry_timeout_s,
+                                     s.failover.fencing == Fencing::Lease, s.duration_s, *dcs, db, network,
+                                     clocks.clock(region, ClockRole::Db), keepers[node], recorder));
   };
   for (int n = 0; n < db.node_count(); ++n) start_agent(n);
   network.add_listener([&](uint16_t element, bool up, double) {
     for (int n = 0; n < db.node_count(); ++n)
       if (up && element == network.host_element(db.region(n), Endpoint::Db)) start_agent(n);
   });
-  // The monitor host's daemons (checkers, controller) start again when it comes back; the board and the
-  // controller's decisions outlive them (see models/controller.h).
-  HealthBoard board(db.node_count());
-  ControllerState controller_state(db);
+  std::unique_ptr<RaftGroup> raft;
+  if (policy == FailoverPolicy::Raft) {
+    raft = std::make_unique<RaftGroup>(s.failover.raft, consensus_regions, RandomStream(s.seed, "raft"), s.duration_s,
+                                       network, recorder);
+    sg4::Actor::create("raft", platform.observer, [&raft] { (*raft)(); });
+  }
+  // Where the controllers run: one in health_check.from, or (raft) one per member. Each vantage region's monitor
+  // host runs a checker per node. The daemons of a monitor host start again when it comes back; the board and the
+  // controllers' decisions outlive them (see models/controller.h).
   const int from = s.region_index(s.health_check.from);
-  int monitor_starts = 0;
-  auto start_monitor = [&] {
-    board.start_daemons();
-    const std::string suffix = monitor_starts++ ? "#" + std::to_string(monitor_starts) : "";
-    for (int n = 0; n < db.node_count(); ++n) {
-      const std::string name = "health/" + db.name(n) + suffix;
-      sg4::Actor::create(name, network.host(from, Endpoint::Monitor),
-                         HealthChecker(s.health_check, from, n, s.duration_s, RandomStream(s.seed, name), db, network,
-                                       board, recorder));
+  std::vector<int> controller_regions = policy == FailoverPolicy::Raft ? consensus_regions : std::vector<int>{from};
+  std::vector<int> vantage_regions;
+  for (const auto& r : s.health_check.vantages) vantage_regions.push_back(s.region_index(r));
+  HealthBoard board(db.node_count(), s.health_check, int(controller_regions.size()));
+  ControllerState controller_state(db);
+  std::vector<int> monitor_starts(s.regions.size(), 0);
+  auto start_monitor = [&](int region) {
+    const std::string suffix = monitor_starts[region]++ ? "#" + std::to_string(monitor_starts[region]) : "";
+    for (size_t v = 0; v < vantage_regions.size(); ++v) {
+      if (vantage_regions[v] != region) continue;
+      for (int n = 0; n < db.node_count(); ++n) {
+        // The first vantage's streams keep the names they had when there was only one.
+        const std::string name = (v ? "health/" + s.regions[region].name + "/" : "health/") + db.name(n) + suffix;
+        sg4::Actor::create(name, network.host(region, Endpoint::Monitor),
+                           HealthChecker(s.health_check, int(v), region, n, s.duration_s, RandomStream(s.seed, name),
+                                         db, network, board, recorder));
+      }
     }
-    if (multi)
-      sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
-                         RegionRouter(s.routing, s.failover.policy == FailoverPolicy::Automatic, s.duration_s, client_regions, db, network, dns, board, recorder));
-    else
-      sg4::Actor::create("controller" + suffix, network.host(from, Endpoint::Monitor),
-                         FailoverController(s.failover, from, s.duration_s, client_regions, db, network, dns, board,
-                                            controller_state, recorder, message_bytes));
+    for (size_t c = 0; c < controller_regions.size(); ++c) {
+      if (controller_regions[c] != region) continue;
+      board.start_daemons(int(c));
+      const std::string name = (controller_regions.size() > 1 ? "controller/" + s.regions[region].name : "controller") + suffix;
+      if (multi)
+        sg4::Actor::create(name, network.host(region, Endpoint::Monitor),
+                           RegionRouter(s.routing, policy == FailoverPolicy::Automatic, int(c), s.duration_s,
+                                        client_regions, db, network, dns, board, recorder));
+      else
+        sg4::Actor::create(name, network.host(region, Endpoint::Monitor),
+                           FailoverController(s.failover, region, int(c), s.duration_s, client_regions, db, network,
+                                              dns, board, controller_state, recorder, message_bytes,
+                                              ControllerPeers{vantage_regions, dcs.get(), raft.get()},
+                                              RandomStream(s.seed, "operator/" + s.regions[region].name)));
+    }
   };
-  start_monitor();
+  std::vector<bool> daemon_region(s.regions.size(), false);
+  for (int r : vantage_regions) daemon_region[r] = true;
+  for (int r : controller_regions) daemon_region[r] = true;
+  for (int r = 0; r < int(s.regions.size()); ++r)
+    if (daemon_region[r]) start_monitor(r);
   network.add_listener([&](uint16_t element, bool up, double t) {
-    if (up && t < s.duration_s && element == network.host_element(from, Endpoint::Monitor)) start_monitor();
+    if (!up || t >= s.duration_s) return;
+    for (int r = 0; r < int(s.regions.size()); ++r)
+      if (daemon_region[r] && element == network.host_element(r, Endpoint::Monitor)) start_monitor(r);
   });
 
   // Fault injector: applies the schedule (idempotently, see models/network.h) and records each fault's edges.
