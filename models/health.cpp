@@ -136,8 +136,10 @@ void HealthChecker::operator()() {
     if (status) {
       failures = 0;
       ++successes;
-      board_.last_status[node_] = status;
-      ++board_.status_seq[node_];
+      if (reports_status_) {
+        board_.last_status[node_] = status;
+        ++board_.status_seq[node_];
+      }
       if (!healthy && successes >= config_.rise_threshold) healthy = true;
     } else {
       successes = 0;

@@ -101,15 +101,19 @@ struct HealthBoard {
 
 class HealthChecker {
  public:
-  HealthChecker(const HealthCheckConfig& config, int vantage, int from_region, int node, double duration_s,
-                RandomStream stream, Store& db, Network& network, HealthBoard& board, Recorder& recorder)
-      : config_(config), vantage_(vantage), from_region_(from_region), node_(node), duration_s_(duration_s),
-        stream_(stream), db_(db), network_(network), board_(board), recorder_(recorder) {}
+  // `reports_status`: the checker runs beside a controller, which reads the node statuses it brings back; a
+  // remote vantage only contributes its verdict (as Route 53's checkers report healthy or not, no payload).
+  HealthChecker(const HealthCheckConfig& config, int vantage, bool reports_status, int from_region, int node,
+                double duration_s, RandomStream stream, Store& db, Network& network, HealthBoard& board,
+                Recorder& recorder)
+      : config_(config), vantage_(vantage), reports_status_(reports_status), from_region_(from_region), node_(node),
+        duration_s_(duration_s), stream_(stream), db_(db), network_(network), board_(board), recorder_(recorder) {}
   void operator()();
 
  private:
   HealthCheckConfig config_;
   int vantage_;
+  bool reports_status_;
   int from_region_;
   int node_;
   double duration_s_;

@@ -169,9 +169,10 @@ void RaftCore::note_leader(double t) {
   if (leadership_.back().second != now) leadership_.push_back({t, now});
 }
 
-RaftGroup::RaftGroup(const RaftConfig& timing, std::vector<int> regions, RandomStream stream, double duration_s,
-                     Network& network, Recorder& recorder)
+RaftGroup::RaftGroup(const RaftConfig& timing, std::vector<int> regions, std::vector<std::string> region_names,
+                     RandomStream stream, double duration_s, Network& network, Recorder& recorder)
     : regions_(std::move(regions)),
+      names_(std::move(region_names)),
       duration_s_(duration_s),
       network_(network),
       recorder_(recorder),
@@ -199,7 +200,7 @@ void RaftGroup::operator()() {
       announced = leader;
       recorder_.decision({t, leader < 0 ? "raft_no_leader" : "raft_leader", kNoNode,
                           leader < 0 ? "term " + std::to_string(core_.term())
-                                     : "controller in region " + std::to_string(leader) + ", term " +
+                                     : "controller in " + names_[leader] + ", term " +
                                            std::to_string(core_.term())});
     }
   }

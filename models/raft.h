@@ -91,8 +91,8 @@ class RaftCore {
 // The actor driving RaftCore in a run: the members are the controllers in `regions` (their monitor hosts).
 class RaftGroup {
  public:
-  RaftGroup(const RaftConfig& timing, std::vector<int> regions, RandomStream stream, double duration_s,
-            Network& network, Recorder& recorder);
+  RaftGroup(const RaftConfig& timing, std::vector<int> regions, std::vector<std::string> region_names,
+            RandomStream stream, double duration_s, Network& network, Recorder& recorder);
   void operator()();
   // The region whose controller leads now, or -1.
   int leader_region() const;
@@ -102,6 +102,7 @@ class RaftGroup {
 
  private:
   std::vector<int> regions_;
+  std::vector<std::string> names_;  // by region index
   double duration_s_;
   Network& network_;
   Recorder& recorder_;

@@ -341,7 +341,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   });
   std::unique_ptr<RaftGroup> raft;
   if (policy == FailoverPolicy::Raft) {
-    raft = std::make_unique<RaftGroup>(s.failover.raft, consensus_regions, RandomStream(s.seed, "raft"), s.duration_s,
+    raft = std::make_unique<RaftGroup>(s.failover.raft, consensus_regions, h.regions, RandomStream(s.seed, "raft"), s.duration_s,
                                        network, recorder);
     sg4::Actor::create("raft", platform.observer, [&raft] { (*raft)(); });
   }
@@ -355,6 +355,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   HealthBoard board(db.node_count(), s.health_check, int(controller_regions.size()));
   ControllerState controller_state(db);
   std::vector<int> monitor_starts(s.regions.size(), 0);
+  auto is_controller_region = [&](int r) {
+    return std::find(controller_regions.begin(), controller_regions.end(), r) != controller_regions.end();
+  };
+  const bool any_local = std::any_of(vantage_regions.begin(), vantage_regions.end(), is_controller_region);
   auto start_monitor = [&](int region) {
     const std::string suffix = monitor_starts[region]++ ? "#" + std::to_string(monitor_starts[region]) : "";
     for (size_t v = 0; v < vantage_regions.size(); ++v) {
@@ -363,8 +367,8 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
         // The first vantage's streams keep the names they had when there was only one.
         const std::string name = (v ? "health/" + s.regions[region].name + "/" : "health/") + db.name(n) + suffix;
         sg4::Actor::create(name, network.host(region, Endpoint::Monitor),
-                           HealthChecker(s.health_check, int(v), region, n, s.duration_s, RandomStream(s.seed, name),
-                                         db, network, board, recorder));
+                           HealthChecker(s.health_check, int(v), !any_local || is_controller_region(region), region,
+                                         n, s.duration_s, RandomStream(s.seed, name), db, network, board, recorder));
       }
     }
     for (size_t c = 0; c < controller_regions.size(); ++c) {
