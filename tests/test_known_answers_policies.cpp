@@ -1,0 +1,154 @@
+// Known answers for failover policies: Route 53's percentage rule at its boundary, Raft's election downtime against
+// its election-timeout range, and a lease with self-fencing against clock steps inside and beyond its safety margin.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "models/health.h"
+#include "models/raft.h"
+#include "tests/child_simulation.h"
+
+using namespace mrsim;
+using nlohmann::json;
+
+TEST_CASE("Route 53's rule: healthy while strictly more than the percentage of vantages say healthy",
+          "[known-answer][policies]") {
+  for (double percent : {18.0, 50.0}) {
+    for (int n = 1; n <= 60; ++n) {
+      HealthCheckConfig config;
+      config.vantages.assign(size_t(n), "r");
+      config.healthy_percent = percent;
+      HealthBoard board(1, config, 1);
+      // The boundary by integers: the fewest healthy vantages h with h / n > percent / 100 is floor(percent n / 100)
+      // + 1 (percent * n is a whole number for these percentages, so an exact boundary, like 9 of 50 at 18 %, is
+      // on the unhealthy side).
+      const int boundary = int(percent) * n / 100 + 1;
+      for (int up = 0; up <= n; ++up) {
+        for (int v = 0; v < n; ++v) board.vantage_healthy[size_t(v)][0] = v < up;
+        INFO("percent " << percent << ", " << up << " of " << n << " healthy");
+        CHECK(board.combine(0) == (up >= boundary));
+      }
+    }
+  }
+}
+
+TEST_CASE("k of n: unhealthy once at least k vantages say unhealthy", "[known-answer][policies]") {
+  HealthCheckConfig config;
+  config.vantages.assign(5, "r");
+  config.rule = HealthRule::KOfN;
+  for (uint32_t k = 1; k <= 5; ++k) {
+    config.k = k;
+    HealthBoard board(1, config, 1);
+    for (int down = 0; down <= 5; ++down) {
+      for (int v = 0; v < 5; ++v) board.vantage_healthy[size_t(v)][0] = v >= down;
+      CHECK(board.combine(0) == (uint32_t(down) < k));
+    }
+  }
+}
+
+namespace {
+
+struct Downtimes {
+  std::vector<double> values;
+  int elections_split = 0;  // crashes after which more than one term passed before a leader
+  double mean() const {
+    double sum = 0;
+    for (double v : values) sum += v;
+    return sum / double(values.size());
+  }
+  double min() const { return *std::min_element(values.begin(), values.end()); }
+};
+
+// Three members 35, 40 and 70 ms apart (one way). Each trial: elect a leader, let it lead for 5 s, crash it at a
+// uniform point of a heartbeat interval, and measure until a live member leads.
+Downtimes election_downtimes(double min_s, double max_s, int trials) {
+  const double latency[3][3] = {{0, 0.035, 0.040}, {0.035, 0, 0.070}, {0.040, 0.070, 0}};
+  RaftConfig timing{0.1, min_s, max_s};
+  RandomStream crash_points(7, "crash-points");
+  Downtimes out;
+  for (int trial = 0; trial < trials; ++trial) {
+    int crashed = -1;
+    double crash_at = 1e300;
+    RaftCore::Links links{
+        [&](int m, double t) { return !(m == crashed && t >= crash_at); },
+        [&](int a, int b) { return latency[a][b]; },
+        [&](int a, int b, double, double arrives) {
+          return !((a == crashed || b == crashed) && arrives >= crash_at);
+        }};
+    RaftCore raft(3, timing, RandomStream(uint64_t(trial) + 1, "raft"), links);
+    double first = 0;  // the first election (with a narrow range it may take several rounds)
+    while (raft.leader() < 0 && first < 600) raft.run_until(first = raft.next_event());
+    REQUIRE(raft.leader() >= 0);
+    crash_at = first + 5.0 + crash_points.uniform01() * timing.heartbeat_s;
+    raft.run_until(crash_at - 1e-9);
+    crashed = raft.leader();
+    const uint32_t term_before = raft.term();
+    double elected = -1;
+    for (double t = crash_at; t < crash_at + 600 && elected < 0; t = raft.next_event()) {
+      raft.run_until(t);
+      const int l = raft.leader();
+      if (l >= 0 && l != crashed) elected = t;
+    }
+    REQUIRE(elected > 0);
+    out.values.push_back(elected - crash_at);
+    if (raft.term() > term_before + 1) ++out.elections_split;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Raft's election downtime is at least the timeout minimum less a heartbeat, and a narrow range splits votes",
+          "[known-answer][policies]") {
+  const int trials = 300;
+  const Downtimes wide = election_downtimes(1.0, 2.0, trials);      // etcd's defaults
+  const Downtimes narrow = election_downtimes(1.0, 1.02, trials);   // 20 ms of spread for 35-70 ms of latency
+  std::printf("raft election downtime over %d crashes: [1 s, 2 s) mean %.3f s, min %.3f s, split %d; "
+              "[1 s, 1.02 s) mean %.3f s, min %.3f s, split %d\n",
+              trials, wide.mean(), wide.min(), wide.elections_split, narrow.mean(), narrow.min(),
+              narrow.elections_split);
+  // A follower heard the leader at most one heartbeat before the crash and waits at least election_min after that.
+  CHECK(wide.min() >= 1.0 - 0.1);
+  CHECK(narrow.min() >= 1.0 - 0.1);
+  // Both survivors time out within 20 ms of each other, less than the 70 ms a vote request takes between them:
+  // most first rounds split, and each split costs another timeout.
+  CHECK(narrow.elections_split > trials / 2);
+  CHECK(wide.elections_split < narrow.elections_split);
+  CHECK(narrow.mean() > wide.mean());
+}
+
+namespace {
+
+// partition-lease-clock-step with the clock step replaced: the primary's clock steps 5 s before the cut.
+json lease_run(const std::string& step) {
+  static std::string base;
+  if (base.empty()) {
+    std::FILE* f = std::fopen(MRSIM_SOURCE_DIR "/scenarios/partition-lease-clock-step.json", "rb");
+    REQUIRE(f);
+    char buf[65536];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) base.append(buf, n);
+    std::fclose(f);
+  }
+  return mrsim_test::simulate_in_child(base.c_str(), {"expect={}", "faults.1.offset=" + step});
+}
+
+}  // namespace
+
+TEST_CASE("a lease with self-fencing keeps primaries apart while a clock step stays within its margin",
+          "[known-answer][policies]") {
+  // Margin: ttl - loop_wait - retry_timeout = 30 - 10 - 10 = 10 s (lock_delay 0). A step back by less keeps the
+  // holder's own deadline before the store frees the key.
+  for (const char* step : {"-1s", "-5s", "-9s", "30s"}) {
+    const json r = lease_run(step);
+    INFO("clock step " << step);
+    CHECK(r["report"]["split_brain"]["incidents"].get<int>() == 0);
+  }
+  // Beyond it the holder keeps writing after the store has freed the key and a replica has taken it.
+  for (const char* step : {"-60s", "-2m"}) {
+    const json r = lease_run(step);
+    INFO("clock step " << step);
+    CHECK(r["report"]["split_brain"]["incidents"].get<int>() == 1);
+  }
+}
