@@ -103,6 +103,17 @@ expect_bad("a 100 KB key in --set" "... (100010 bytes): expected one of the keys
 expect_bad("an underflowing bandwidth" "/links/0/bandwidth: expected a bandwidth of 0 or at least 4.9e-324Bps (smaller nonzero numbers underflow a double to 0)" validate ${SOURCE}/scenarios/active-passive-dns.json --set links.0.bandwidth=1e-324bps)
 # Values that used to be valid and never finish (item 3): refused at once, naming the field.
 expect_bad("a health check every nanosecond" "/health_check/interval: expected a duration from 100ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set health_check.interval=1ns --set health_check.timeout=0.5ns)
+# Failover policies (issue 8).
+set(partition ${SOURCE}/scenarios/partition-split-brain.json)
+expect_bad("a quorum larger than its observers" "/failover/quorum: expected at most 2 vantages (health_check.vantages), found 3" validate ${partition} --set failover.policy=quorum --set "health_check.vantages=[\"us-east-1\",\"us-west-2\"]" --set failover.quorum=3)
+expect_bad("k of n larger than the vantages" "/health_check/k: expected at most 1 vantage" validate ${partition} --set health_check.rule=k_of_n --set health_check.k=2)
+expect_bad("a lease TTL shorter than its renew interval" "/failover/lease/ttl: expected a duration longer than loop_wait + retry_timeout (20s)" validate ${partition} --set failover.policy=lease --set failover.lease.ttl=5s)
+expect_bad("lease fencing without a lease" "/failover/fencing: expected a fencing other than \"lease\" unless policy is \"lease\"" validate ${partition} --set failover.fencing=lease)
+expect_bad("an election timeout within a heartbeat" "/failover/raft/election_timeout_min: expected a duration longer than the heartbeat (100ms)" validate ${partition} --set failover.policy=raft --set failover.raft.election_timeout_min=50ms)
+expect_bad("an election timeout range upside down" "/failover/raft/election_timeout_max: expected a duration of at least election_timeout_min (1s)" validate ${partition} --set failover.raft.election_timeout_max=500ms)
+expect_bad("a quorum without the quorum policy" "/failover/quorum: expected no \"quorum\" unless policy is \"quorum\"" validate ${partition} --set failover.quorum=1)
+expect_bad("a vantage in an unknown region" "/health_check/vantages/1" validate ${partition} --set "health_check.vantages=[\"us-east-1\",\"mars-1\"]")
+expect_bad("a single-primary policy on a multi-primary database" "/failover/policy: expected \"automatic\" or \"none\" on a multi-primary database" validate ${SOURCE}/scenarios/active-active-lww-skew.json --set failover.policy=raft)
 expect_bad("an RTO step of a nanosecond" "/metrics/step: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.step=1ns)
 expect_bad("a trace sample every nanosecond" "/metrics/sample_interval: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.sample_interval=1ns)
 expect_bad("more samples than the trace can hold" "/metrics/sample_interval: expected a duration of at least 2.592s (the 30d run allows at most 1000000 samples), found \"1s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=30d)

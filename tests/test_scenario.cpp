@@ -112,7 +112,7 @@ const std::vector<FileErrorCase> kFileErrors = {
      "\"semi-sync\""},
     {"/database/topology", "\"leaderless\"", "/database/topology", "one of \"single-primary\", \"multi-primary\"",
      "\"leaderless\""},
-    {"/failover/policy", "\"manual\"", "/failover/policy", "one of \"automatic\", \"none\"", "\"manual\""},
+    {"/failover/policy", "\"operator\"", "/failover/policy", "one of \"automatic\", \"none\", \"manual\", \"quorum\", \"lease\", \"raft\"", "\"operator\""},
     // units
     {"/routing/ttl", "60", "/routing/ttl", "a duration with a unit such as \"35ms\" or \"2h\"", "60"},
     {"/routing/ttl", "\"60\"", "/routing/ttl", "a duration with a unit", "\"60\""},
