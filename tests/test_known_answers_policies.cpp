@@ -152,3 +152,60 @@ TEST_CASE("a lease with self-fencing keeps primaries apart while a clock step st
     CHECK(r["report"]["split_brain"]["incidents"].get<int>() == 1);
   }
 }
+
+namespace {
+
+std::string scenario_text(const char* name) {
+  std::string text;
+  std::FILE* f = std::fopen((std::string(MRSIM_SOURCE_DIR "/scenarios/") + name).c_str(), "rb");
+  REQUIRE(f);
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+// After the controller's "stonith_done" decision on a node: the node's commits, and the client operations it
+// answered successfully (both must be none: the power-off reached the store and every client population).
+json after_stonith(const Scenario&, const History& h) {
+  double off = -1;
+  int16_t node = kNoNode;
+  for (const auto& d : h.decisions)
+    if (d.action == "stonith_done") {
+      off = d.t;
+      node = d.node;
+    }
+  uint64_t commits = 0, served_ok = 0, served_before = 0;
+  for (const auto& c : h.commits) commits += c.node == node && c.t > off;
+  for (const auto& op : h.ops) {
+    if (op.node != node || !op.ok()) continue;
+    (op.served_s > off ? served_ok : served_before) += 1;
+  }
+  return {{"off", off}, {"commits_after", commits}, {"served_ok_after", served_ok}, {"served_ok_before", served_before}};
+}
+
+}  // namespace
+
+TEST_CASE("token fencing stops a deposed primary the new term reaches, and not one it cannot reach",
+          "[known-answer][policies]") {
+  const std::string reachable = scenario_text("false-failover-token.json");
+  CHECK(mrsim_test::simulate_in_child(reachable.c_str(), {"expect={}"})["report"]["split_brain"]["incidents"] == 0);
+  CHECK(mrsim_test::simulate_in_child(reachable.c_str(), {"expect={}", "failover.fencing=none"})["report"]
+                                      ["split_brain"]["incidents"] == 1);
+  const std::string cut_off = scenario_text("partition-split-brain.json");
+  CHECK(mrsim_test::simulate_in_child(cut_off.c_str(), {"expect={}", "failover.fencing=token"})["report"]
+                                      ["split_brain"]["incidents"] == 1);
+}
+
+TEST_CASE("a host powered off by STONITH commits and answers nothing afterwards, though nobody scheduled it",
+          "[known-answer][policies]") {
+  const std::string text = scenario_text("partition-raft.json");
+  const json out = mrsim_test::simulate_in_child(text.c_str(), {"expect={}"}, after_stonith);
+  const json& x = out["extra"];
+  INFO(x.dump());
+  REQUIRE(x["off"].get<double>() > 1800);  // the partition starts at 30 min; the power-off follows it
+  CHECK(x["served_ok_before"].get<uint64_t>() > 0);
+  CHECK(x["commits_after"].get<uint64_t>() == 0);
+  CHECK(x["served_ok_after"].get<uint64_t>() == 0);
+  CHECK(out["report"]["split_brain"]["incidents"] == 0);
+}
