@@ -176,13 +176,14 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   samples["clients"] = std::move(clients);
   if (!h.clock_samples.empty()) samples["clock_offset_s"] = clock_offsets_json(h, buckets, interval);
   // Stale reads per interval, by invoke time, exactly as the checker counts them (docs/metrics.md).
-  const std::vector<uint64_t> stale = stale_reads_by_interval(h, interval, buckets);
+  const std::vector<double> stale_invoke_s = check_stale_reads(h).stale_invoke_s;  // shared with the alerts below
+  const std::vector<uint64_t> stale = stale_reads_by_interval(stale_invoke_s, interval, buckets);
   samples["stale_reads"] = stale;
   trace["samples"] = std::move(samples);
 
   // Alert firings, rule by rule, as the report lists them (docs/metrics.md, "Alerts").
   Json alert_list = Json::array();
-  for (const AlertResult& a : check_alerts(h, alerts, metrics)) {
+  for (const AlertResult& a : check_alerts(h, alerts, metrics, &stale_invoke_s)) {
     for (const AlertFiring& f : a.firing) {
       Json labels = Json::object();
       if (!f.label_key.empty()) labels[f.label_key] = f.label_value;
