@@ -178,18 +178,8 @@ class Walker {
       }
       case T::RegionPair:
         return walk_link_ends(v, pointer);
-      case T::KeyRange: {
-        const std::string expected = "a key range [first, last] of whole numbers from 0 to " + format_number(row.max) +
-                                     ", first <= last";
-        if (!v.is_array() || v.size() != 2) throw SchemaError(pointer, expected, describe_json(v));
-        for (size_t i = 0; i < 2; ++i)
-          if (!v[i].is_number() || v[i].get<double>() < 0 || v[i].get<double>() > row.max ||
-              std::floor(v[i].get<double>()) != v[i].get<double>())
-            throw SchemaError(child(pointer, i), expected, describe_json(v[i]));
-        if (v[0].get<double>() > v[1].get<double>()) throw SchemaError(pointer, expected, describe_json(v));
-        v = json::array({static_cast<uint64_t>(v[0].get<double>()), static_cast<uint64_t>(v[1].get<double>())});
-        return;
-      }
+      case T::KeyRange:
+        return walk_key_range(v, row, pointer);
       case T::RegionGroups:
         return walk_groups(v, pointer);
       case T::ReplicationModes: {

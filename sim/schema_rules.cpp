@@ -1,7 +1,8 @@
-// Checks of the post-run rules (alerts, data residency) against the rest of a walked scenario: they name nodes,
+// Checks of the post-run rules (alerts, data residency) and of their key ranges against the rest of a walked scenario: they name nodes,
 // regions, clocks, jurisdictions and keys that the earlier rows define. Run after the table walk (schema.cpp), on a
 // document whose every default is filled; errors point at the rule's field, as every SchemaError does.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "sim/alerts.h"
@@ -90,6 +91,19 @@ void check_residency(const json& s) {
 }
 
 }  // namespace
+
+void schema_text::walk_key_range(json& v, const FieldSpec& row, const std::string& pointer) {
+  const std::string expected =
+      "a key range [first, last] of whole numbers from 0 to " + format_in_unit(row.type, row.max) + ", first <= last";
+  if (!v.is_array() || v.size() != 2) throw SchemaError(pointer, expected, describe_json(v));
+  for (size_t i = 0; i < 2; ++i)
+    if (!v[i].is_number() || v[i].get<double>() < 0 || v[i].get<double>() > row.max ||
+        std::floor(v[i].get<double>()) != v[i].get<double>())
+      throw SchemaError(child(pointer, i), expected, describe_json(v[i]));
+  if (v[0].get<double>() > v[1].get<double>()) throw SchemaError(pointer, expected, describe_json(v));
+  // 5.0 and 5 are the same key; keep one spelling in the canonical JSON.
+  v = json::array({static_cast<uint64_t>(v[0].get<double>()), static_cast<uint64_t>(v[1].get<double>())});
+}
 
 void schema_text::validate_post_run_rules(const json& scenario) {
   check_alerts(scenario);

@@ -11,6 +11,8 @@ namespace mrsim::schema_text {
 
 // Alerts and data residency against the rest of a walked document (sim/schema_rules.cpp).
 void validate_post_run_rules(const nlohmann::json& scenario);
+// A KeyRange value ([first, last]), checked and put in its canonical spelling (sim/schema_rules.cpp).
+void walk_key_range(nlohmann::json& v, const FieldSpec& row, const std::string& pointer);
 
 // The rows one level below `pattern` ("" for the top level), in table order.
 std::vector<const FieldSpec*> children_of(const std::string& pattern);
