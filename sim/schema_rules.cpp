@@ -1,6 +1,7 @@
-// Checks of the post-run rules (alerts, data residency) and of their key ranges against the rest of a walked scenario: they name nodes,
+// Checks of the post-run rules (alerts, data residency) against the rest of a walked scenario: they name nodes,
 // regions, clocks, jurisdictions and keys that the earlier rows define. Run after the table walk (schema.cpp), on a
-// document whose every default is filled; errors point at the rule's field, as every SchemaError does.
+// document whose every default is filled; errors point at the rule's field, as every SchemaError does. The residency
+// rules' key ranges ([first, last]) are checked here too, as the walk meets them.
 #include <algorithm>
 #include <cmath>
 #include <set>
