@@ -117,8 +117,8 @@ bool parse_index(const std::string& token, size_t& index) {
 }
 
 bool is_array_type(FieldType t) {
-  return t == FieldType::ObjectList || t == FieldType::RegionList || t == FieldType::RegionPair || t == FieldType::KeyRange ||
-         t == FieldType::RegionGroups;
+  return t == FieldType::ObjectList || t == FieldType::RegionList || t == FieldType::RegionPair ||
+         t == FieldType::KeyRange || t == FieldType::RegionGroups;
 }
 
 // Applies one --set to the raw document. The path must name something the schema knows; the value itself is checked
