@@ -175,11 +175,11 @@ int cmd_run(const CommonOptions& o) {
   if (!o.history_path.empty()) history_out = files.open(o.history_path);
   const History h = simulate(s, o.engine_config);
   const RunInfo info = run_info(s, o.sets, o.engine_config);
-  const auto report = report_json(info, compute_metrics(h, s.metrics));
+  const auto report = report_json(info, compute_metrics(h, s));
   bool held = true;
   const std::string expectations = expectation_lines(evaluate_expectations(s, report), held);
   if (!o.report_path.empty()) write_json(files, o.report_path, report);
-  if (!o.trace_path.empty()) write_json(files, o.trace_path, trace_json(info, h, s.metrics));
+  if (!o.trace_path.empty()) write_json(files, o.trace_path, trace_json(info, h, s.metrics, s.alerts));
   if (history_out.is_open()) {
     write_history_jsonl(history_out, h);
     history_out.close();
@@ -206,7 +206,7 @@ int guarded(const std::function<int()>& body) {
 nlohmann::ordered_json simulate_report(const RunSpec& spec) {
   const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
   const History h = simulate(s);
-  return report_json(run_info(s, spec.sets, {}), compute_metrics(h, s.metrics));
+  return report_json(run_info(s, spec.sets, {}), compute_metrics(h, s));
 }
 
 struct CheckOptions {
@@ -230,7 +230,7 @@ int cmd_check(const CommonOptions& o, const CheckOptions& c) {
   const Simulate simulate_one = [&](const RunSpec& spec) {
     const Scenario s = load_scenario_file(spec.scenario_path, spec.sets, spec.seed);
     const History h = simulate(s, o.engine_config);
-    return report_json(run_info(s, spec.sets, o.engine_config), compute_metrics(h, s.metrics));
+    return report_json(run_info(s, spec.sets, o.engine_config), compute_metrics(h, s));
   };
   char work[] = "/tmp/mrsim-check-XXXXXX";
   if (!::mkdtemp(work)) throw std::runtime_error("check: cannot create a temporary directory");
@@ -355,7 +355,7 @@ int cmd_bench(const std::string& duration, uint32_t clients, double rate, const 
   const auto t0 = std::chrono::steady_clock::now();
   const History h = simulate(s, engine_config);
   const auto t1 = std::chrono::steady_clock::now();
-  const RunMetrics m = compute_metrics(h, s.metrics);
+  const RunMetrics m = compute_metrics(h, s);
   const auto t2 = std::chrono::steady_clock::now();
   (void)m;
   rusage usage{};

@@ -6,7 +6,9 @@
 //  - process 3 "faults": a track per fault, the fault as a slice (to the run's end if it never ends);
 //  - process 4 "control plane": controller decisions and DNS changes as instant events ("i");
 //  - process 5 "clients": counters of success ratio per client region and kind, and of stale reads;
-//  - process 6 "clocks": a counter per node clock of its offset, when the trace has them.
+//  - process 6 "clocks": a counter per node clock of its offset, when the trace has them;
+//  - process 7 "alerts": a track per alert rule and series, its firing intervals as slices (to the run's end if
+//    still firing), the rule in the slice's args.
 // Times are microseconds ("ts", "dur"), as the format wants.
 #include "cli/perfetto.h"
 
@@ -25,7 +27,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-constexpr int kNodes = 1, kChecks = 2, kFaults = 3, kControl = 4, kClients = 5, kClocks = 6;
+constexpr int kNodes = 1, kChecks = 2, kFaults = 3, kControl = 4, kClients = 5, kClocks = 6, kAlerts = 7;
 
 double us(double seconds) { return std::round(seconds * 1e6); }
 
@@ -60,7 +62,8 @@ Json perfetto_json(const Json& trace, const std::string& path) {
   Json& events = out["traceEvents"] = Json::array();
   for (const auto& [pid, name] : std::map<int, const char*>{{kNodes, "database nodes"}, {kChecks, "health checks"},
                                                             {kFaults, "faults"}, {kControl, "control plane"},
-                                                            {kClients, "clients"}, {kClocks, "clocks"}})
+                                                            {kClients, "clients"}, {kClocks, "clocks"},
+                                                            {kAlerts, "alerts"}})
     events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"ts", 0}, {"args", {{"name", name}}}});
   Tracks tracks{{}, events};
 
@@ -116,6 +119,23 @@ Json perfetto_json(const Json& trace, const std::string& path) {
   std::vector<std::pair<int, int>> still_open;
   for (const auto& [key, slice] : open) still_open.push_back(key);
   for (const auto& [pid, tid] : still_open) close(pid, tid, end);
+
+  // Alerts (traces written before they existed have none): a slice per firing interval.
+  if (trace.contains("alerts") && trace["alerts"].is_array()) {
+    for (const Json& a : trace["alerts"]) {
+      if (!a.is_object() || !a.contains("start_s") || !a["start_s"].is_number()) continue;
+      std::string track = a.value("name", "alert");
+      if (a.contains("labels") && a["labels"].is_object())
+        for (const auto& [key, value] : a["labels"].items())
+          track += " " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+      const double start = a["start_s"].get<double>();
+      const double stop = a.contains("end_s") && a["end_s"].is_number() ? a["end_s"].get<double>() : end;
+      events.push_back({{"ph", "X"}, {"name", a.value("name", "alert")}, {"pid", kAlerts},
+                        {"tid", tracks.of(kAlerts, track)}, {"ts", us(start)}, {"dur", us(stop) - us(start)},
+                        {"args", {{"expr", a.value("expr", "")}, {"for_s", a.value("for_s", Json())},
+                                  {"labels", a.value("labels", Json::object())}}}});
+    }
+  }
 
   // Counters, one value per sample interval.
   const Json& t_s = require(samples, "t_s", path);

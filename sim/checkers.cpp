@@ -215,4 +215,12 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   return m;
 }
 
+RunMetrics compute_metrics(const History& history, const Scenario& scenario) {
+  RunMetrics m = compute_metrics(history, scenario.metrics);
+  m.alerts = check_alerts(history, scenario.alerts, scenario.metrics, &m.stale_reads.stale_invoke_s);
+  attach_first_alerts(m.faults, m.alerts);
+  if (!scenario.residency.empty()) m.residency = check_residency(history, scenario.residency, scenario.regions);
+  return m;
+}
+
 }  // namespace mrsim

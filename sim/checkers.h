@@ -117,6 +117,13 @@ struct ClientRecovery {
   std::optional<double> p50_s, p99_s, max_s;
 };
 
+// The first alert that started firing at or after a fault's start (any rule; ties: rule order).
+struct FirstAlert {
+  std::string name;
+  double t_s = 0;
+  double after_fault_s = 0;
+};
+
 struct FaultMetrics {
   uint32_t index = 0;  // in the scenario's fault list
   std::string kind, description;
@@ -131,6 +138,7 @@ struct FaultMetrics {
   uint64_t lost_writes = 0;          // lost writes acknowledged before the fault started
   double data_loss_window_s = 0;     // start - ack time of the oldest of them; 0 if none
   uint64_t lost_writes_after_fault = 0;  // lost writes acknowledged while the fault was active
+  std::optional<FirstAlert> first_alert;  // filled by compute_metrics(history, scenario); none: no alert fired
 };
 
 struct FaultStats {
@@ -233,6 +241,41 @@ struct SiblingStats {
 };
 SiblingStats check_siblings(const History& history);
 
+// Alerts (docs/metrics.md, "Alerts"): each rule evaluated at the start of every sample interval over the series the
+// trace samples (sim/samples.h), with Prometheus' "for" (AlertState).
+struct AlertFiring {
+  std::string label_key, label_value;  // the series' label ("" for primaries and stale_reads)
+  double start_s = 0;
+  std::optional<double> end_s;  // undefined: still firing at the end of the run
+};
+struct AlertResult {
+  std::string name, expr;
+  double for_s = 0;
+  std::vector<AlertFiring> firing;  // by start, then label value
+  double firing_total_s = 0;        // summed over firings; one still firing counts until the end of the run
+};
+// `stale_invoke_s` (StaleReadStats::stale_invoke_s) spares a second stale-read check when the caller has one.
+std::vector<AlertResult> check_alerts(const History& history, const std::vector<AlertRule>& rules,
+                                      const MetricsConfig& config,
+                                      const std::vector<double>* stale_invoke_s = nullptr);
+// Fills FaultMetrics::first_alert from the alerts' firings.
+void attach_first_alerts(std::vector<FaultMetrics>& faults, const std::vector<AlertResult>& alerts);
+
+// Data residency (docs/metrics.md, "Data residency"), in sim/checkers_residency.cpp.
+struct ResidencyCounts {
+  uint64_t writes_stored_outside = 0;  // (write, node) pairs: a restricted write held by a node outside
+  uint64_t writes_acked_outside = 0;   // acknowledged restricted writes committed on a node outside
+  uint64_t reads_served_outside = 0;   // successful reads of restricted keys served by a node outside
+};
+struct ResidencyStats {
+  bool applicable = false;  // the scenario has residency rules
+  ResidencyCounts total;
+  std::vector<std::pair<std::string, ResidencyCounts>> by_jurisdiction;  // jurisdictions of the rules, sorted
+};
+// `regions` gives each region's jurisdiction, by name (the scenario's /regions).
+ResidencyStats check_residency(const History& history, const std::vector<ResidencyRule>& rules,
+                               const std::vector<RegionConfig>& regions);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
@@ -248,7 +291,11 @@ struct RunMetrics {
   LatencyStats latency;
   std::vector<ReplicaLag> replication_lag;
   TrafficStats traffic;
+  std::vector<AlertResult> alerts;
+  ResidencyStats residency;
 };
 RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
+// Everything above, plus what needs more of the scenario than its metrics block: alerts and data residency.
+RunMetrics compute_metrics(const History& history, const Scenario& scenario);
 
 }  // namespace mrsim

@@ -65,6 +65,30 @@ Value max_replication_lag(const Json& report) {
   return result;
 }
 
+// Firing intervals over every alert rule (0 without rules).
+Value alerts_fired(const Json& report) {
+  auto it = report.find("alerts");
+  if (it == report.end() || !it->is_array()) return 0.0;
+  double count = 0;
+  for (const Json& alert : *it) {
+    auto firing = alert.find("firing");
+    if (firing != alert.end() && firing->is_array()) count += static_cast<double>(firing->size());
+  }
+  return count;
+}
+
+// Residency violations of all three kinds; undefined without residency rules (no "residency" block).
+Value residency_violations(const Json& report) {
+  double sum = 0;
+  for (const char* field : {"/residency/writes_stored_outside", "/residency/writes_acked_outside",
+                            "/residency/reads_served_outside"}) {
+    Value v = number_at(report, field);
+    if (!v) return std::nullopt;
+    sum += *v;
+  }
+  return sum;
+}
+
 struct AliasRule {
   ExpectationAlias alias;
   Value (*resolve)(const Json& report);
@@ -121,6 +145,21 @@ const std::vector<AliasRule>& alias_rules() {
        [](const Json& r) { return number_at(r, "/convergence/keys_not_converged"); }},
       {{"crdt_lost_updates", "acknowledged CRDT operations missing from the merged final state"},
        [](const Json& r) { return number_at(r, "/crdt/lost_updates"); }},
+      {{"alerts_fired", "firing intervals over every alert rule and series (0 without rules)"},
+       [](const Json& r) { return alerts_fired(r); }},
+      {{"time_to_first_alert_s",
+        "worst time over faults from the fault's start to the first alert firing, s; undefined if a fault had none "
+        "or there are no faults"},
+       [](const Json& r) { return max_over_faults(r, "/first_alert/after_fault_s", true, std::nullopt); }},
+      {{"residency_violations",
+        "writes_stored_outside + writes_acked_outside + reads_served_outside; undefined without residency rules"},
+       [](const Json& r) { return residency_violations(r); }},
+      {{"writes_stored_outside", "(write, node) pairs where a node outside the key's jurisdiction holds the write"},
+       [](const Json& r) { return number_at(r, "/residency/writes_stored_outside"); }},
+      {{"writes_acked_outside", "acknowledged writes of restricted keys committed on a node outside"},
+       [](const Json& r) { return number_at(r, "/residency/writes_acked_outside"); }},
+      {{"reads_served_outside", "successful reads of restricted keys served by a node outside"},
+       [](const Json& r) { return number_at(r, "/residency/reads_served_outside"); }},
   };
   return rules;
 }

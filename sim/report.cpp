@@ -95,7 +95,37 @@ Json fault_json(const FaultMetrics& f) {
   rpo["data_loss_window_s"] = seconds(f.data_loss_window_s);
   rpo["lost_writes_after_fault"] = f.lost_writes_after_fault;
   j["rpo"] = std::move(rpo);
+  if (f.first_alert)
+    j["first_alert"] = {{"name", f.first_alert->name},
+                        {"t_s", seconds(f.first_alert->t_s)},
+                        {"after_fault_s", seconds(f.first_alert->after_fault_s)}};
+  else
+    j["first_alert"] = Json();
   return j;
+}
+
+Json alerts_json(const std::vector<AlertResult>& alerts) {
+  Json list = Json::array();
+  for (const AlertResult& a : alerts) {
+    Json firing = Json::array();
+    for (const AlertFiring& f : a.firing) {
+      Json labels = Json::object();
+      if (!f.label_key.empty()) labels[f.label_key] = f.label_value;
+      firing.push_back({{"labels", std::move(labels)}, {"start_s", seconds(f.start_s)}, {"end_s", seconds(f.end_s)}});
+    }
+    list.push_back({{"name", a.name},
+                    {"expr", a.expr},
+                    {"for_s", seconds(a.for_s)},
+                    {"firing", std::move(firing)},
+                    {"firing_total_s", seconds(a.firing_total_s)}});
+  }
+  return list;
+}
+
+Json residency_counts_json(const ResidencyCounts& c) {
+  return {{"writes_stored_outside", c.writes_stored_outside},
+          {"writes_acked_outside", c.writes_acked_outside},
+          {"reads_served_outside", c.reads_served_outside}};
 }
 
 }  // namespace
@@ -105,6 +135,7 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
 
   r["faults"] = Json::array();
   for (const FaultMetrics& f : m.faults) r["faults"].push_back(fault_json(f));
+  r["alerts"] = alerts_json(m.alerts);
 
   Json stale;
   stale["successful_reads"] = m.stale_reads.successful_reads;
@@ -173,6 +204,13 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
     split["list"].push_back(std::move(i));
   }
   r["split_brain"] = std::move(split);
+  if (m.residency.applicable) {
+    Json residency = residency_counts_json(m.residency.total);
+    residency["by_jurisdiction"] = Json::object();
+    for (const auto& [jurisdiction, counts] : m.residency.by_jurisdiction)
+      residency["by_jurisdiction"][jurisdiction] = residency_counts_json(counts);
+    r["residency"] = std::move(residency);
+  }
 
   Json availability;
   availability["overall"] = availability_json(m.availability.all);
@@ -326,6 +364,36 @@ std::string report_text(const Json& report) {
     rpo.print(out);
   }
 
+  const Json& alerts = at(report, {"alerts"});
+  if (alerts.is_array() && !alerts.empty()) {
+    out << "\nAlerts (seconds; firing intervals, end \"-\" = still firing at the end of the run)\n";
+    Table t({"alert", "labels", "start", "end", "firing total"}, 2);
+    for (const Json& a : alerts) {
+      const Json& firing = at(a, {"firing"});
+      if (!firing.is_array() || firing.empty()) {
+        t.add({cell(at(a, {"name"})), "never fired", "", "", cell(at(a, {"firing_total_s"}))});
+        continue;
+      }
+      for (const Json& f : firing) {
+        std::string labels;
+        const Json& l = at(f, {"labels"});
+        if (l.is_object())
+          for (auto it = l.begin(); it != l.end(); ++it) labels += it.key() + "=" + cell(it.value());
+        t.add({cell(at(a, {"name"})), labels.empty() ? "-" : labels, cell(at(f, {"start_s"})), cell(at(f, {"end_s"})),
+               cell(at(a, {"firing_total_s"}))});
+      }
+    }
+    t.print(out);
+    if (faults.is_array() && !faults.empty()) {
+      Table first({"#", "first alert", "at", "after fault"}, 2);
+      for (const Json& f : faults)
+        first.add({cell(at(f, {"index"})), cell(at(f, {"first_alert", "name"})), cell(at(f, {"first_alert", "t_s"})),
+                   cell(at(f, {"first_alert", "after_fault_s"}))});
+      out << '\n';
+      first.print(out);
+    }
+  }
+
   out << "\nData safety\n";
   {
     Table t({"metric", "value", "detail"}, 1, true);
@@ -362,6 +430,13 @@ std::string report_text(const Json& report) {
              "at most " + cell(at(sb, {"max_versions"})) + " versions; lifetime s mean " +
                  cell(at(sb, {"lifetime_s", "mean"})) + " max " + cell(at(sb, {"lifetime_s", "max"})) + "; " +
                  cell(at(sb, {"open_at_end"})) + " open at the end"});
+    }
+    if (report.contains("residency") && !at(report, {"residency"}).is_null()) {
+      const Json& res = at(report, {"residency"});
+      t.add({"residency: writes stored outside", cell(at(res, {"writes_stored_outside"})),
+             "(write, node) pairs; " + cell(at(res, {"writes_acked_outside"})) +
+                 " acknowledged writes committed outside"});
+      t.add({"residency: reads served outside", cell(at(res, {"reads_served_outside"})), ""});
     }
     const Json& split = at(report, {"split_brain"});
     t.add({"split-brain incidents", cell(at(split, {"incidents"})),

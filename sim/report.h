@@ -33,7 +33,9 @@ std::string report_text(const nlohmann::ordered_json& report);
 // The trace's layout version (docs/trace-format.md); readers refuse others.
 constexpr int kTraceFormatVersion = 1;
 
-nlohmann::ordered_json trace_json(const RunInfo& info, const History& history, const MetricsConfig& metrics);
+// `alerts`: the scenario's alert rules, whose firing intervals the trace lists (docs/trace-format.md).
+nlohmann::ordered_json trace_json(const RunInfo& info, const History& history, const MetricsConfig& metrics,
+                                  const std::vector<AlertRule>& alerts = {});
 
 // One JSON object per op and line, in history order.
 void write_history_jsonl(std::ostream& out, const History& history);

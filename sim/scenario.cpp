@@ -118,7 +118,7 @@ bool parse_index(const std::string& token, size_t& index) {
 
 bool is_array_type(FieldType t) {
   return t == FieldType::ObjectList || t == FieldType::RegionList || t == FieldType::RegionPair ||
-         t == FieldType::RegionGroups;
+         t == FieldType::KeyRange || t == FieldType::RegionGroups;
 }
 
 // Applies one --set to the raw document. The path must name something the schema knows; the value itself is checked
@@ -238,7 +238,7 @@ Scenario build_scenario(const json& j) {
   s.duration_s = seconds(j, "duration");
   for (const json& r : j.at("regions")) {
     RegionConfig region{text(r, "name"), seconds(r, "lan_latency"), bytes_per_s(r, "lan_bandwidth"),
-                        seconds(r, "clock_offset"), number(r, "clock_drift_ppm"), std::nullopt};
+                        seconds(r, "clock_offset"), number(r, "clock_drift_ppm"), std::nullopt, ""};
     if (r.contains("ntp")) {
       const json& n = r.at("ntp");
       region.ntp = NtpDiscipline{seconds(n, "poll"), seconds(n, "step_threshold"), number(n, "max_slew_ppm")};
@@ -362,6 +362,19 @@ Scenario build_scenario(const json& j) {
   const json& m = j.at("metrics");
   s.metrics = {seconds(m, "window"), number(m, "threshold"), seconds(m, "stable"), seconds(m, "step"),
                seconds(m, "sample_interval")};
+  for (const json& a : j.at("alerts")) {
+    AlertRule rule;
+    parse_alert_expr(text(a, "expr"), rule);  // validated: it parses
+    rule.name = text(a, "name");
+    rule.for_s = seconds(a, "for");
+    s.alerts.push_back(rule);
+  }
+  for (size_t r = 0; r < s.regions.size(); ++r) {
+    const json& region = j.at("regions")[r];
+    if (region.contains("jurisdiction")) s.regions[r].jurisdiction = text(region, "jurisdiction");
+  }
+  for (const json& r : j.at("residency"))
+    s.residency.push_back({r.at("keys")[0].get<uint32_t>(), r.at("keys")[1].get<uint32_t>(), text(r, "jurisdiction")});
   // Validation normalised each condition to "<op> <number>" with one space.
   for (const auto& item : j.at("expect").items()) {
     std::string condition = item.value().get<std::string>();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/alerts.h"
 #include "sim/clock.h"
 
 namespace mrsim {
@@ -21,6 +22,7 @@ struct RegionConfig {
   double clock_offset_s = 0.0;        // this region's node clocks: offset from true time ...
   double clock_drift_ppm = 0.0;       // ... and drift rate in parts per million
   std::optional<NtpDiscipline> ntp;   // NTP discipline of this region's node clocks; none: they free-run
+  std::string jurisdiction;           // legal area the region lies in ("EU", "US"); "" = none stated
 };
 
 struct LinkConfig {
@@ -169,6 +171,12 @@ struct MetricsConfig {
   double sample_interval_s = 1.0;  // trace samples (lag, success ratio, latency)
 };
 
+// Data residency: keys [first_key, last_key] may be stored and served only in regions of `jurisdiction`.
+struct ResidencyRule {
+  uint32_t first_key = 0, last_key = 0;
+  std::string jurisdiction;
+};
+
 struct Expectation {
   std::string metric;  // alias (e.g. "rto_s") or a JSON pointer into the report
   std::string op;      // one of < <= == != >= >
@@ -194,6 +202,8 @@ struct Scenario {
   std::vector<ClientGroupConfig> clients;
   std::vector<FaultConfig> faults;
   MetricsConfig metrics;
+  std::vector<AlertRule> alerts;         // evaluated after the run over the History (docs/metrics.md, "Alerts")
+  std::vector<ResidencyRule> residency;  // checked after the run (docs/metrics.md, "Data residency")
   std::vector<Expectation> expect;
 
   std::string source_path;     // file it came from ("" for built-in scenarios)

@@ -188,6 +188,8 @@ class Walker {
       }
       case T::RegionPair:
         return walk_link_ends(v, pointer);
+      case T::KeyRange:
+        return walk_key_range(v, row, pointer);
       case T::RegionGroups:
         return walk_groups(v, pointer);
       case T::ReplicationModes: {
@@ -661,6 +663,7 @@ void validate_scenario_json(json& scenario, const std::string& name_default,
                             const std::vector<std::string>& metric_aliases) {
   Walker walker(name_default, metric_aliases);
   walker.walk_object(scenario, "", "");
+  validate_post_run_rules(scenario);
 }
 
 }  // namespace mrsim

@@ -30,6 +30,7 @@ enum class FieldType {
   RegionName,        // a name defined in /regions (the /regions/*/name row defines them)
   RegionList,        // array of defined region names, no repeats
   RegionPair,        // [a, b]: two different defined regions
+  KeyRange,          // [first, last]: whole numbers, first <= last <= max
   RegionGroups,      // array of >= 2 disjoint non-empty arrays of defined regions
   ReplicationModes,  // object: replica region -> "sync" | "async"
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"

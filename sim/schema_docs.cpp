@@ -65,6 +65,8 @@ std::string type_cell(const FieldSpec& row) {
       return "list of region names";
     case T::RegionPair:
       return "pair of region names";
+    case T::KeyRange:
+      return "key range `[first, last]`";
     case T::RegionGroups:
       return "list of lists of region names";
     case T::ReplicationModes:

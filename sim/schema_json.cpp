@@ -87,6 +87,12 @@ Json node_for(const FieldSpec& row) {
     case FieldType::RegionPair:
       n = {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 2}, {"maxItems", 2}};
       break;
+    case FieldType::KeyRange:
+      n = {{"type", "array"},
+           {"items", {{"type", "integer"}, {"minimum", 0}, {"maximum", row.max}}},
+           {"minItems", 2},
+           {"maxItems", 2}};
+      break;
     case FieldType::RegionGroups:
       n = {{"type", "array"},
            {"items", {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}},

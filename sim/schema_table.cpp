@@ -55,6 +55,9 @@ const std::vector<FieldSpec> kSchema = {
      "An offset beyond this is stepped away at once; within it the clock is slewed."},
     {"/regions/*/ntp/max_slew_ppm", T::Number, P::Default, "500", 0, 1e5, true, "",
      "Fastest slew, in parts per million: ntpd's limit is 500, chronyd's default maxslewrate 83333."},
+    {"/regions/*/jurisdiction", T::String, P::Optional, "", 1, 64, false, "",
+     "Legal area the region lies in (e.g. `EU`, `US`); `residency` rules name it. Without it the region lies in "
+     "none, outside every rule's."},
 
     {"/links", T::ObjectList, P::Default, "[]", 0, 2016, false, "",
      "Inter-region links; symmetric. Every pair of regions must be connected by some path."},
@@ -269,6 +272,25 @@ const std::vector<FieldSpec> kSchema = {
      "Time between trace samples (lag, success ratio, latency); at least 1ms and at least `duration` / 1,000,000 "
      "(a million samples take about 1.5 GB in the trace)."},
 
+    {"/alerts", T::ObjectList, P::Default, "[]", 0, 100, false, "",
+     "Alert rules, as Prometheus alerting rules, evaluated after the run at every sample interval over series "
+     "computed from the history; see Alerts in docs/metrics.md."},
+    {"/alerts/*/name", T::String, P::Required, "", 1, 200, false, "", "Name of the alert, unique."},
+    {"/alerts/*/expr", T::String, P::Required, "", 1, 400, false, "",
+     "`SERIES [{LABEL=\"VALUE\"}] OP NUMBER`, e.g. `replication_lag_s{node=\"db-us-west-2\"} > 30`; series "
+     "`replication_lag_s`, `node_healthy` (label `node`), `region_success_ratio` (`region`), `clock_offset_s` "
+     "(`clock`), `primaries`, `stale_reads`; OP one of `<` `<=` `==` `!=` `>=` `>`. Without a label, every series "
+     "of that name alerts on its own."},
+    {"/alerts/*/for", T::Duration, P::Default, "\"0s\"", 0, kMaxRun, false, "",
+     "The condition must hold this long, evaluation after evaluation, before the alert fires (Prometheus' `for`)."},
+    {"/residency", T::ObjectList, P::Default, "[]", 0, 1000, false, "",
+     "Data residency: key ranges that may be stored and served only in regions of one jurisdiction; checked after "
+     "the run (Data residency in docs/metrics.md)."},
+    {"/residency/*/keys", T::KeyRange, P::Required, "", 0, 1e9, false, "",
+     "The keys `[first, last]` (inclusive), within `database.keys`; ranges do not overlap."},
+    {"/residency/*/jurisdiction", T::String, P::Required, "", 1, 64, false, "",
+     "Where those keys may live: a `jurisdiction` of some region."},
+
     {"/expect", T::Expectations, P::Default, "{}", 0, 0, false, "",
      "Checks on the report, e.g. `{\"rto_s\": \"<= 300\"}`; see Expectations below."},
 };
@@ -383,7 +405,7 @@ std::string range_text(const FieldSpec& row) {
   bool lo = std::isfinite(row.min), hi = std::isfinite(row.max);
   bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups;
   if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
-      row.type == T::RegionPair || row.type == T::ReplicationModes || row.type == T::Expectations ||
+      row.type == T::RegionPair || row.type == T::KeyRange || row.type == T::ReplicationModes || row.type == T::Expectations ||
       row.type == T::Seed)
     return "";
   if (is_list && row.min == 0 && !hi) return "";
@@ -430,6 +452,8 @@ std::string type_noun(const FieldSpec& row) {
       return "a list of region names";
     case T::RegionPair:
       return "a pair of region names";
+    case T::KeyRange:
+      return "a key range [first, last]";
     case T::RegionGroups:
       return "a list of lists of region names";
     case T::ReplicationModes:

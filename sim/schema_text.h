@@ -1,4 +1,4 @@
-// Internal to the schema's three files (schema_table.cpp, schema.cpp, schema_docs.cpp): how a table row, a JSON
+// Internal to the schema's files (schema_table.cpp, schema.cpp, schema_docs.cpp, schema_rules.cpp): how a table row, a JSON
 // pointer and a list read in words. Not for models or the CLI; they see sim/schema.h.
 #pragma once
 
@@ -8,6 +8,11 @@
 #include "sim/schema.h"
 
 namespace mrsim::schema_text {
+
+// Alerts and data residency against the rest of a walked document (sim/schema_rules.cpp).
+void validate_post_run_rules(const nlohmann::json& scenario);
+// A KeyRange value ([first, last]), checked and put in its canonical spelling (sim/schema_rules.cpp).
+void walk_key_range(nlohmann::json& v, const FieldSpec& row, const std::string& pointer);
 
 // The rows one level below `pattern` ("" for the top level), in table order.
 std::vector<const FieldSpec*> children_of(const std::string& pattern);

@@ -11,6 +11,7 @@
 #include "sim/checkers.h"
 #include "sim/output_json.h"
 #include "sim/report.h"
+#include "sim/samples.h"
 
 namespace mrsim {
 
@@ -38,20 +39,16 @@ Json node_json(const History& h, int16_t node) {
   return "node" + std::to_string(node);
 }
 
+Json ratio_json(const std::optional<double>& x) { return x ? Json(*x) : Json(); }
+
 std::string region_name(const History& h, size_t region) {
   return region < h.regions.size() ? h.regions[region] : "region" + std::to_string(region);
 }
 
 // Each node clock's offset from true time, one sample per interval (the sampler takes them at interval starts).
 Json clock_offsets_json(const History& h, size_t buckets, double interval) {
-  std::map<uint16_t, std::vector<std::optional<double>>> series;
-  for (const ClockSample& c : h.clock_samples) {
-    auto& values = series[c.clock];
-    values.resize(buckets);
-    if (buckets > 0) values[sample_index(c.t, interval, buckets)] = c.offset_s;
-  }
   Json out = Json::object();
-  for (const auto& [clock, values] : series) {
+  for (const auto& [clock, values] : clock_offset_by_interval(h, interval, buckets)) {
     Json list = Json::array();
     for (const auto& v : values) list.push_back(v ? Json(std::round(*v * 1e9) / 1e9) : Json());  // to the ns
     out[clock < h.clocks.size() ? h.clocks[clock] : "clock" + std::to_string(clock)] = std::move(list);
@@ -61,7 +58,8 @@ Json clock_offsets_json(const History& h, size_t buckets, double interval) {
 
 }  // namespace
 
-Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics) {
+Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metrics,
+                const std::vector<AlertRule>& alerts) {
   Json trace = run_header(info);
   trace["format_version"] = kTraceFormatVersion;
   trace["topology"] = h.topology;
@@ -129,21 +127,12 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   double interval = metrics.sample_interval_s;
   samples["interval_s"] = interval;
   const size_t buckets = sample_count(h.duration_s, interval);
-  auto bucket_of = [&](double t) { return sample_index(t, interval, buckets); };
   Json t_s = Json::array();
   for (size_t b = 0; b < buckets; ++b) t_s.push_back(seconds(static_cast<double>(b) * interval));
   samples["t_s"] = std::move(t_s);
 
   // Lag: the largest sample in the interval (several replicas' samplers may tick inside one), null without one.
-  std::map<int16_t, std::vector<std::optional<double>>> lag;
-  if (buckets > 0) {
-    for (const LagSample& s : h.lag) {
-      auto& series = lag[s.node];
-      series.resize(buckets);
-      auto& slot = series[bucket_of(s.t)];
-      if (!slot || s.lag_s > *slot) slot = s.lag_s;
-    }
-  }
+  const auto lag = lag_by_interval(h, interval, buckets);
   Json lag_json = Json::object();
   for (const auto& [node, series] : lag) {
     Json values = Json::array();
@@ -154,46 +143,24 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   samples["lag_s"] = std::move(lag_json);
 
   // Client series per region and kind, from ops invoked in each interval.
-  size_t regions = 0;
-  for (const OpRecord& op : h.ops) regions = std::max(regions, static_cast<size_t>(op.region) + 1);
+  const size_t regions = client_region_count(h);
   struct Series {
     std::vector<uint64_t> ops;
     Json success_ratio = Json::array(), p50 = Json::array(), p99 = Json::array();
   };
   std::vector<std::array<Series, 2>> series(regions);
-  std::vector<size_t> order(h.ops.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  auto by_invoke = [&](size_t a, size_t b) { return h.ops[a].invoke_s < h.ops[b].invoke_s; };
-  if (!std::is_sorted(order.begin(), order.end(), by_invoke)) std::stable_sort(order.begin(), order.end(), by_invoke);
-  std::vector<std::array<std::vector<double>, 2>> latencies(regions);
-  std::vector<std::array<uint64_t, 2>> attempted(regions), succeeded(regions);
-  size_t next = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    for (auto& r : latencies) r[0].clear(), r[1].clear();
-    for (auto& r : attempted) r = {0, 0};
-    for (auto& r : succeeded) r = {0, 0};
-    for (; next < order.size() && bucket_of(h.ops[order[next]].invoke_s) <= b; ++next) {
-      const OpRecord& op = h.ops[order[next]];
-      int kind = op.kind == OpKind::Write ? 1 : 0;
-      ++attempted[op.region][kind];
-      if (op.ok()) {
-        ++succeeded[op.region][kind];
-        latencies[op.region][kind].push_back(op.complete_s - op.invoke_s);
-      }
-    }
+  for_each_client_interval(h, interval, buckets, [&](size_t, ClientInterval& c) {
     for (size_t r = 0; r < regions; ++r) {
       for (int kind = 0; kind < 2; ++kind) {
         Series& s = series[r][kind];
-        s.ops.push_back(attempted[r][kind]);
-        s.success_ratio.push_back(attempted[r][kind] == 0 ? Json()
-                                                           : Json(static_cast<double>(succeeded[r][kind]) /
-                                                                  static_cast<double>(attempted[r][kind])));
-        Distribution d = summarize(latencies[r][kind]);
+        s.ops.push_back(c.attempted[r][kind]);
+        s.success_ratio.push_back(ratio_json(c.success_ratio(r, kind)));
+        Distribution d = summarize(c.latencies[r][kind]);
         s.p50.push_back(seconds(d.p50));
         s.p99.push_back(seconds(d.p99));
       }
     }
-  }
+  });
   Json clients = Json::object();
   for (size_t r = 0; r < regions; ++r) {
     Json region;
@@ -209,11 +176,26 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   samples["clients"] = std::move(clients);
   if (!h.clock_samples.empty()) samples["clock_offset_s"] = clock_offsets_json(h, buckets, interval);
   // Stale reads per interval, by invoke time, exactly as the checker counts them (docs/metrics.md).
-  std::vector<uint64_t> stale(buckets, 0);
-  if (buckets > 0)
-    for (double t : check_stale_reads(h).stale_invoke_s) ++stale[sample_index(t, interval, buckets)];
+  const std::vector<double> stale_invoke_s = check_stale_reads(h).stale_invoke_s;  // shared with the alerts below
+  const std::vector<uint64_t> stale = stale_reads_by_interval(stale_invoke_s, interval, buckets);
   samples["stale_reads"] = stale;
   trace["samples"] = std::move(samples);
+
+  // Alert firings, rule by rule, as the report lists them (docs/metrics.md, "Alerts").
+  Json alert_list = Json::array();
+  for (const AlertResult& a : check_alerts(h, alerts, metrics, &stale_invoke_s)) {
+    for (const AlertFiring& f : a.firing) {
+      Json labels = Json::object();
+      if (!f.label_key.empty()) labels[f.label_key] = f.label_value;
+      alert_list.push_back({{"name", a.name},
+                            {"expr", a.expr},
+                            {"for_s", seconds(a.for_s)},
+                            {"labels", std::move(labels)},
+                            {"start_s", seconds(f.start_s)},
+                            {"end_s", seconds(f.end_s)}});
+    }
+  }
+  trace["alerts"] = std::move(alert_list);
   return trace;
 }
 

@@ -117,6 +117,17 @@ expect_bad("a single-primary policy on a multi-primary database" "/failover/poli
 expect_bad("an RTO step of a nanosecond" "/metrics/step: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.step=1ns)
 expect_bad("a trace sample every nanosecond" "/metrics/sample_interval: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.sample_interval=1ns)
 expect_bad("more samples than the trace can hold" "/metrics/sample_interval: expected a duration of at least 2.592s (the 30d run allows at most 1000000 samples), found \"1s\"" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=30d)
+# Alerts and data residency: each rule's field is named, and what it may say.
+set(flagship_file ${SOURCE}/scenarios/active-passive-dns.json)
+set(residency ${SOURCE}/scenarios/residency-failover.json)
+expect_bad("an alert over an unknown series" "/alerts/0/expr: expected a series, one of replication_lag_s" validate ${flagship_file} --set "alerts=[{\"name\": \"Lag\", \"expr\": \"replication_lag > 30\"}]")
+expect_bad("an alert on a node that does not exist" "/alerts/0/expr: expected a node of this scenario" validate ${flagship_file} --set "alerts=[{\"name\": \"Lag\", \"expr\": \"replication_lag_s{node=\\\"db-mars-1\\\"} > 30\"}]")
+expect_bad("an alert without an operator" "/alerts/0/expr: expected an operator, one of < <= == != >= >" validate ${flagship_file} --set "alerts=[{\"name\": \"Lag\", \"expr\": \"replication_lag_s 30\"}]")
+expect_bad("two alerts of one name" "/alerts/1/name: expected a name no earlier alert has" validate ${flagship_file} --set "alerts=[{\"name\": \"A\", \"expr\": \"primaries > 1\"}, {\"name\": \"A\", \"expr\": \"stale_reads > 0\"}]")
+expect_bad("an alert without a name" "/alerts/0/name: expected a string (required)" validate ${flagship_file} --set "alerts=[{\"expr\": \"primaries > 1\"}]")
+expect_bad("a jurisdiction naming no region" "/residency/0/jurisdiction: expected a jurisdiction some region states (\"EU\", \"US\"), found \"CH\"" validate ${residency} --set residency.0.jurisdiction=CH)
+expect_bad("overlapping residency ranges" "/residency/1/keys: expected a range not overlapping /residency/0/keys" validate ${residency} --set "residency=[{\"keys\": [0, 4999], \"jurisdiction\": \"EU\"}, {\"keys\": [4000, 6000], \"jurisdiction\": \"US\"}]")
+expect_bad("a residency range outside the key space" "/residency/0/keys: expected keys within the key space 0..9999" validate ${residency} --set "residency.0.keys=[0, 10000]")
 # An output that cannot be written is bad input too, and the other outputs must not be left half-written.
 # Active-active designs and clock faults.
 set(lww ${SOURCE}/scenarios/active-active-lww-skew.json)

@@ -39,7 +39,7 @@ inline json simulate_in_child(const char* base, const std::vector<std::string>& 
       const History h = simulate(s);
       RunInfo info;
       info.seed = s.seed;
-      out["report"] = report_json(info, compute_metrics(h, s.metrics));
+      out["report"] = report_json(info, compute_metrics(h, s));
       if (extract) out["extra"] = extract(s, h);
     } catch (const std::exception& e) {
       out = {{"error", e.what()}};

@@ -141,8 +141,8 @@ std::string run_in_child(const Scenario& s) {
       info.seed = s.seed;
       info.scenario_name = s.name;
       info.duration_s = s.duration_s;
-      const auto report = report_json(info, compute_metrics(h, s.metrics));
-      const auto trace = trace_json(info, h, s.metrics);
+      const auto report = report_json(info, compute_metrics(h, s));
+      const auto trace = trace_json(info, h, s.metrics, s.alerts);
       std::_Exit(report.empty() || trace.empty() ? 4 : 0);
     } catch (const std::exception& e) {
       std::cerr << "  exception: " << e.what() << '\n';

@@ -18,8 +18,9 @@ def check(what, ok):
 
 
 trace_path, out_path = os.path.join(work, "trace.json"), os.path.join(work, "perfetto.json")
-for name in ("partition-split-brain", "active-active-lww-skew"):
-    subprocess.run([mrsim, "run", os.path.join(source, "scenarios", name + ".json"), "--set", "duration=40m",
+for name, duration in (("partition-split-brain", "40m"), ("active-active-lww-skew", "40m"),
+                       ("alerts-replication-stall", "1h")):
+    subprocess.run([mrsim, "run", os.path.join(source, "scenarios", name + ".json"), "--set", "duration=" + duration,
                     "--trace", trace_path], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([mrsim, "export", "--perfetto", trace_path, "-o", out_path], check=True)
     trace, out = json.load(open(trace_path)), json.load(open(out_path))
@@ -49,9 +50,17 @@ for name in ("partition-split-brain", "active-active-lww-skew"):
     roles = sum(1 for e in trace["events"] if e["type"] == "role_change")
     verdicts = sum(1 for e in trace["events"] if e["type"] == "health")
     faults = sum(1 for e in trace["events"] if e["type"] == "fault_start")
+    alerts = len(trace.get("alerts", []))
     slices = sum(1 for e in events if e["ph"] == "X")
-    check(name + ": every role, verdict and fault is a slice (%d + %d + %d)" % (roles, verdicts, faults),
-          slices == roles + verdicts + faults)
+    check(name + ": every role, verdict, fault and alert firing is a slice (%d + %d + %d + %d)"
+          % (roles, verdicts, faults, alerts), slices == roles + verdicts + faults + alerts)
+    alert_slices = [e for e in events if e["ph"] == "X" and e["pid"] == 7]
+    check(name + ": each alert firing is a slice on the alerts process, from its start to its end",
+          sorted((e["ts"], e["ts"] + e["dur"]) for e in alert_slices)
+          == sorted((round(a["start_s"] * 1e6), round((a["end_s"] if a["end_s"] is not None else trace["duration_s"]) * 1e6))
+                    for a in trace.get("alerts", [])))
+    if name == "alerts-replication-stall":
+        check(name + ": its one alert is exported", len(alert_slices) == 1)
     stale = [e for e in events if e["ph"] == "C" and e["name"] == "stale reads"]
     check(name + ": the stale-read counter sums to the trace's stale reads",
           sum(e["args"]["value"] for e in stale) == sum(trace["samples"]["stale_reads"]))

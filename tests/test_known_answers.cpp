@@ -140,7 +140,7 @@ TEST_CASE("the report counts as many lag samples as the trace holds, one per rep
     sets.push_back(with_fault ? "faults.0.duration=2m" : "faults=[]");
     const json out = simulate_in_child(sets, [](const Scenario& s, const History& h) {
       RunInfo info;
-      const auto trace = trace_json(info, h, s.metrics);
+      const auto trace = trace_json(info, h, s.metrics, s.alerts);
       json held = json::object();
       for (auto it = trace["samples"]["lag_s"].begin(); it != trace["samples"]["lag_s"].end(); ++it) {
         int count = 0;

@@ -243,8 +243,24 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
   for (const CommitRecord& c : h.commits)  // replicated everywhere, so the run converges
     for (int16_t n = 0; n < int16_t(h.nodes.size()); ++n)
       if (n != c.node) h.applies.push_back({c.t + 0.1, c.write_id, n});
-  Json r = report_json(info(), compute_metrics(h, metrics()));
+  // Alerts and residency need rules: the outage's interval [100, 200) has 30 of its 100 ops failing (ratio 0.7),
+  // so the success-ratio alert fires at its start, 100 s, 0 s after the fault's.
   Scenario scenario;
+  scenario.metrics = metrics();
+  AlertRule alert;
+  REQUIRE_FALSE(parse_alert_expr("region_success_ratio{region=\"east\"} < 0.9", alert));
+  alert.name = "LowSuccess";
+  scenario.alerts = {alert};
+  scenario.regions = {RegionConfig{}, RegionConfig{}};
+  scenario.regions[0].name = "east", scenario.regions[0].jurisdiction = "EU";
+  scenario.regions[1].name = "west", scenario.regions[1].jurisdiction = "US";
+  scenario.residency = {{0, 99, "EU"}};
+  Json r = report_json(info(), compute_metrics(h, scenario));
+  CHECK(r["alerts"][0]["firing"][0]["start_s"] == 100.0);
+  CHECK(r["alerts"][0]["firing"][0]["labels"]["region"] == "east");
+  CHECK(r["faults"][0]["first_alert"]["after_fault_s"] == 0.0);
+  CHECK(r["residency"]["writes_stored_outside"].get<uint64_t>() > 0);  // every write applied in the US
+  CHECK(report_text(r).find("LowSuccess") != std::string::npos);
   for (const ExpectationAlias& alias : expectation_aliases()) scenario.expect.push_back({alias.name, ">=", 0, ""});
   for (const ExpectationResult& result : evaluate_expectations(scenario, r)) {
     CAPTURE(result.expectation.metric);

@@ -64,6 +64,33 @@ TEST_CASE("the viewer's loader reads lanes, faults, split brain, instants and se
   CHECK(m.lag.size() == 1);
 }
 
+TEST_CASE("the viewer's loader puts each alert series' firing intervals in a lane of its own", "[unit]") {
+  std::string text = kTrace;
+  const std::string alerts = R"(, "alerts": [
+    {"name": "Lag", "expr": "replication_lag_s > 30", "for_s": 60, "labels": {"node": "db-b"}, "start_s": 120,
+     "end_s": 180},
+    {"name": "TwoPrimaries", "expr": "primaries > 1", "for_s": 0, "labels": {}, "start_s": 150, "end_s": 200},
+    {"name": "Lag", "expr": "replication_lag_s > 30", "for_s": 60, "labels": {"node": "db-b"}, "start_s": 250,
+     "end_s": null}]})";
+  text.replace(text.size() - 1, 1, alerts);
+  const TraceModel m = load_trace(write("alerts", text));
+  REQUIRE(m.alerts.size() == 2);
+  CHECK(m.alerts[0].name == "Lag db-b");
+  REQUIRE(m.alerts[0].spans.size() == 2);
+  CHECK(m.alerts[0].spans[0].start == 120);
+  CHECK(m.alerts[0].spans[0].end == 180);
+  CHECK(m.alerts[0].spans[0].label == "firing");
+  CHECK(m.alerts[0].spans[0].detail == "Lag: replication_lag_s > 30 for 60 s {node=db-b}");
+  CHECK(m.alerts[0].spans[1].end == 300);  // still firing: to the end of the run
+  CHECK_THAT(m.alerts[0].spans[1].detail, Catch::EndsWith("still firing at the end"));
+  CHECK(m.alerts[1].name == "TwoPrimaries");
+  CHECK(m.alerts[1].spans[0].detail == "TwoPrimaries: primaries > 1 for 0 s");
+  CHECK(load_trace(write("noalerts", kTrace)).alerts.empty());  // a trace written before alerts existed
+  std::string bad = text;
+  bad.replace(bad.find("\"start_s\": 150"), 14, "\"begin_s\": 150");
+  CHECK_THROWS_WITH(load_trace(write("badalert", bad)), Catch::Contains("every alert to have name and start_s"));
+}
+
 TEST_CASE("a multi-primary trace has no split brain: several primaries are its design", "[unit]") {
   std::string text = kTrace;
   text.replace(text.find("single-primary"), 14, "multi-primary");

@@ -141,6 +141,30 @@ TraceModel load_trace(const std::string& path) {
     }
   }
 
+  // Alerts: optional (traces written before they existed have none); a firing still open at the end has end null.
+  if (trace.contains("alerts")) {
+    const Json& alerts = trace["alerts"];
+    if (!alerts.is_array()) throw TraceError(path + ": expected a list at \"alerts\"");
+    for (const Json& a : alerts) {
+      if (!a.is_object() || !a.contains("start_s") || !a["start_s"].is_number() || !a.contains("name"))
+        throw TraceError(path + ": expected every alert to have name and start_s, found " + a.dump().substr(0, 60));
+      std::string labels, lane_name = text(a, "name");
+      if (a.contains("labels") && a["labels"].is_object())
+        for (const auto& [key, value] : a["labels"].items()) {
+          const std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+          labels += (labels.empty() ? "" : ", ") + key + "=" + v;
+          lane_name += " " + v;
+        }
+      const double start = a["start_s"].get<double>();
+      const double end = a.contains("end_s") && a["end_s"].is_number() ? a["end_s"].get<double>() : m.duration;
+      std::string detail = text(a, "name") + ": " + text(a, "expr");
+      if (a.contains("for_s") && a["for_s"].is_number()) detail += " for " + text(a, "for_s") + " s";
+      if (!labels.empty()) detail += " {" + labels + "}";
+      if (!(a.contains("end_s") && a["end_s"].is_number())) detail += ", still firing at the end";
+      lane(m.alerts, lane_name).spans.push_back({start, end, "firing", detail});
+    }
+  }
+
   if (samples.contains("clients") && samples["clients"].is_object())
     for (const auto& [region, kinds] : samples["clients"].items()) {
       if (!kinds.is_object()) continue;

@@ -52,6 +52,9 @@ struct TraceModel {
   double interval = 1;
   std::vector<double> t;               // sample interval starts
   std::vector<Lane> nodes, checkers;
+  // Alert firing intervals (the trace's "alerts"; none in a trace without them): a lane per rule and series, named
+  // "<rule> <label value>", spans labelled "firing" whose detail gives the rule.
+  std::vector<Lane> alerts;
   std::vector<FaultInfo> faults;
   std::vector<Span> split_brain;       // single-primary only: two or more primaries at once
   std::vector<Instant> instants;

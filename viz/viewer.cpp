@@ -56,6 +56,7 @@ QColor role_color(const std::string& role) {
   if (role == "down") return QColor(178, 34, 34);
   if (role == "healthy") return QColor(60, 179, 113);
   if (role == "unhealthy") return QColor(220, 20, 60);
+  if (role == "firing") return QColor(199, 21, 133);  // an alert
   return QColor(128, 128, 128);
 }
 
@@ -95,7 +96,9 @@ class LanesView : public QWidget {
     setMinimumHeight(height_needed());
     connect(&axis_, &TimeAxis::changed, this, qOverload<>(&QWidget::update));
   }
-  int height_needed() const { return kTop + int(m_.nodes.size() + m_.checkers.size() + 1) * kLane + 30; }
+  int height_needed() const {
+    return kTop + int(m_.nodes.size() + m_.checkers.size() + m_.alerts.size() + 1) * kLane + 30;
+  }
 
  protected:
   static constexpr int kLeft = kPlotLeft, kTop = 22, kLane = 22;
@@ -109,7 +112,7 @@ class LanesView : public QWidget {
     p.drawText(4, 15, QString::fromStdString(m_.scenario + "  (" + m_.topology + ")"));
     // Legend of the lane colours, the fault band and the split-brain hatch.
     double lx = kLeft + 260;
-    for (const char* label : {"primary", "replica", "recovering", "down", "healthy", "unhealthy"}) {
+    for (const char* label : {"primary", "replica", "recovering", "down", "healthy", "unhealthy", "firing"}) {
       p.fillRect(QRectF(lx, 5, 10, 10), role_color(label));
       p.drawText(QPointF(lx + 13, 15), label);
       lx += 20 + p.fontMetrics().horizontalAdvance(label);
@@ -127,7 +130,9 @@ class LanesView : public QWidget {
     auto draw_lane = [&](const Lane& lane) {
       const int y = kTop + row * kLane;
       p.setPen(Qt::black);
-      p.drawText(QRect(2, y, kLeft - 6, kLane), Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(lane.name));
+      // Long names (an alert's rule and label) are elided in the middle; the tooltip gives them whole.
+      p.drawText(QRect(2, y, kLeft - 6, kLane), Qt::AlignRight | Qt::AlignVCenter,
+                 p.fontMetrics().elidedText(QString::fromStdString(lane.name), Qt::ElideMiddle, kLeft - 8));
       for (const Span& s : lane.spans) {
         const double x0 = std::max<double>(kLeft, x_of(s.start)), x1 = std::min<double>(width() - 10, x_of(s.end));
         if (x1 <= x0) continue;
@@ -141,6 +146,7 @@ class LanesView : public QWidget {
     };
     for (const Lane& l : m_.nodes) draw_lane(l);
     for (const Lane& l : m_.checkers) draw_lane(l);
+    for (const Lane& l : m_.alerts) draw_lane(l);  // alerts: a lane per rule and series, firing intervals
     const int y = kTop + row * kLane;  // control plane: decision and DNS ticks
     p.setPen(Qt::black);
     p.drawText(QRect(2, y, kLeft - 6, kLane), Qt::AlignRight | Qt::AlignVCenter, "decisions / DNS");
@@ -177,7 +183,7 @@ class LanesView : public QWidget {
     const double t = t_of(e->position().x());
     const int row = int((e->position().y() - kTop) / kLane);
     std::string tip;
-    const std::vector<Lane>* lanes[] = {&m_.nodes, &m_.checkers};
+    const std::vector<Lane>* lanes[] = {&m_.nodes, &m_.checkers, &m_.alerts};
     int r = row;
     for (const auto* group : lanes) {
       if (r >= 0 && r < int(group->size())) {
