@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <mutex>
 
@@ -23,7 +24,8 @@ namespace {
 constexpr double kTick_s = 1.0;
 }  // namespace
 
-ControllerState::ControllerState(const Store& db) : primary(0), acted_on(db.node_count(), 0) {
+ControllerState::ControllerState(const Store& db, double page_for_s)
+    : primary(0), acted_on(db.node_count(), 0), page_alert(page_for_s) {
   for (int i = 0; i < db.node_count(); ++i)
     if (db.role(i) == Role::Primary) primary = i;
 }
@@ -63,8 +65,13 @@ void FailoverController::operator()() {
   try {
     while (sg4::Engine::get_clock() < duration_s_) {
       double wake = std::min(sg4::Engine::get_clock() + kTick_s, duration_s_);
-      if (config_.policy == FailoverPolicy::Manual && state_.down_since >= 0) {
-        const double due = state_.paged ? state_.act_at : state_.down_since + config_.page_after_s;
+      if (config_.policy == FailoverPolicy::Manual) {
+        // Wake for the evaluation at which a pending page fires, and for the operator.
+        const auto pending = state_.page_alert.pending_since();
+        const double dt = config_.evaluation_interval_s;
+        double due = state_.paged ? state_.act_at
+                     : pending    ? std::ceil((*pending + config_.page_rule.for_s) / dt - 1e-9) * dt
+                                  : -1;
         if (due > sg4::Engine::get_clock()) wake = std::min(wake, due);
       }
       board_.changed[slot_]->wait_until(lock, wake);
@@ -97,7 +104,7 @@ void FailoverController::step(double t) {
   const bool down = primary_down();
   switch (config_.policy) {
     case FailoverPolicy::None: break;
-    case FailoverPolicy::Manual: page(t, down); break;
+    case FailoverPolicy::Manual: page(t); break;
     default:
       if (down && t >= state_.cooldown_until) fail_over(t);
   }
@@ -105,30 +112,40 @@ void FailoverController::step(double t) {
   reconcile(sg4::Engine::get_clock());
 }
 
-void FailoverController::page(double t, bool down) {
-  if (!down) {
-    if (state_.paged) decide(t, "page_resolved", state_.primary, "the primary recovered before the operator acted");
-    state_.down_since = -1;
-    state_.paged = false;
-    return;
+bool FailoverController::page_condition() const {
+  const AlertRule& rule = config_.page_rule;
+  if (!rule.label_key.empty() && rule.label_value != db_.name(state_.primary)) return false;
+  return rule.holds(board_.healthy[state_.primary] ? 1.0 : 0.0);
+}
+
+void FailoverController::page(double t) {
+  // Feed the evaluation times since the last step: the condition held at each as it was then (a change of the
+  // health board wakes this controller, so it was constant in between).
+  const double dt = config_.evaluation_interval_s;
+  for (double g; (g = double(state_.next_evaluation) * dt) <= t; ++state_.next_evaluation) {
+    const bool firing = state_.page_alert.observe(g, state_.page_condition);
+    if (firing && !state_.paged) {
+      state_.paged = true;
+      const double reaction = stream_.lognormal(config_.reaction_median_s, config_.reaction_sigma);
+      state_.act_at = g + reaction;
+      char detail[200];
+      std::snprintf(detail, sizeof detail, "alert %s fired (%s for %g s); the operator acts in %.1f s",
+                    config_.page_rule.name.c_str(), config_.page_rule.text.c_str(), config_.page_rule.for_s, reaction);
+      decide(g, "paged", state_.primary, detail);
+    }
+    if (!firing && state_.paged && !state_.page_alert.pending_since()) {
+      decide(g, "page_resolved", state_.primary, "the alert resolved before the operator acted");
+      state_.paged = false;
+    }
   }
-  if (state_.down_since < 0) state_.down_since = t;
-  if (!state_.paged) {
-    if (t < state_.down_since + config_.page_after_s) return;
-    state_.paged = true;
-    const double reaction = stream_.lognormal(config_.reaction_median_s, config_.reaction_sigma);
-    state_.act_at = t + reaction;
-    char detail[160];
-    std::snprintf(detail, sizeof detail, "alert PrimaryUnhealthy (for %g s) pages the operator, who acts in %.1f s",
-                  config_.page_after_s, reaction);
-    decide(t, "paged", state_.primary, detail);
-  }
-  if (t < state_.act_at || t < state_.cooldown_until) return;
+  state_.page_condition = page_condition();
+  if (!state_.paged || t < state_.act_at || t < state_.cooldown_until) return;
   const int before = state_.primary;
   fail_over(t);
   if (state_.primary != before) {
     state_.paged = false;
-    state_.down_since = -1;
+    state_.page_alert = AlertState(config_.page_rule.for_s);
+    state_.page_condition = page_condition();
   }
 }
 

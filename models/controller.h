@@ -13,9 +13,11 @@
 //    (it is still the designated one) or rejoins; a replica following the wrong upstream is re-pointed.
 // When a failover starts, by policy:
 //  - automatic: at once (one watcher, in `health_check.from`).
-//  - manual: the alert "primary unhealthy for page_after" pages an operator, whose reaction time is lognormal
-//    (median 5 min: the Google SRE book's on-call response time for user-facing services); the operator then runs
-//    the same steps, or stands down if the primary has recovered meanwhile.
+//  - manual: an alert (failover.page_on, a rule of the scenario's `alerts` over node_healthy, or by default
+//    node_healthy == 0 for page_after) pages an operator when it fires for the designated primary — evaluated here
+//    while the run goes on, with the same state machine and evaluation times as the report's alerts (sim/alerts.h);
+//    the operator's reaction time is lognormal (median 5 min: the Google SRE book's on-call response time for
+//    user-facing services), after which they run the same steps, or stand down if the alert has resolved.
 //  - quorum: when at least `quorum` vantages judge the primary unhealthy and their verdicts reach the controller
 //    (the route from the vantage's monitor host is up): Orchestrator/raft's or MHA's several managers agreeing.
 //  - lease: when the leader key in the consensus store (models/consensus.h) is free; the promoted replica must take
@@ -52,15 +54,18 @@ class RaftGroup;
 
 // The controller's durable decisions.
 struct ControllerState {
-  explicit ControllerState(const Store& db);
+  ControllerState(const Store& db, double page_for_s);
   int primary;                      // the designated primary
   uint32_t term = 1;
   double cooldown_until = 0;
   bool episode_open = false;        // a failover was decided and has not completed yet
   bool reported_no_candidate = false;
   std::vector<uint64_t> acted_on;   // status_seq last acted upon, per node
-  // manual: since when the primary has been unhealthy, whether the operator was paged, and when they act
-  double down_since = -1;
+  // manual: the paging alert's state (evaluated every evaluation interval, as Prometheus does), whether the
+  // operator was paged, and when they act
+  AlertState page_alert{0};
+  uint64_t next_evaluation = 0;     // index of the next evaluation time not yet fed to page_alert
+  bool page_condition = false;      // the alert's condition as of the last step
   bool paged = false;
   double act_at = 0;
   bool reported_waiting = false;    // lease: "waiting for the lease" decided once per episode
@@ -85,7 +90,8 @@ class FailoverController {
  private:
   void step(double t);
   bool primary_down() const;
-  void page(double t, bool down);
+  void page(double t);
+  bool page_condition() const;
   void fail_over(double t);
   bool lease_free();
   void stonith(int node);

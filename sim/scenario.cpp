@@ -369,6 +369,15 @@ Scenario build_scenario(const json& j) {
     rule.for_s = seconds(a, "for");
     s.alerts.push_back(rule);
   }
+  s.failover.evaluation_interval_s = s.metrics.sample_interval_s;
+  if (fo.contains("page_on")) {
+    for (const AlertRule& a : s.alerts)
+      if (a.name == text(fo, "page_on")) s.failover.page_rule = a;
+  } else {
+    parse_alert_expr("node_healthy == 0", s.failover.page_rule);
+    s.failover.page_rule.name = "PrimaryUnhealthy";
+    s.failover.page_rule.for_s = s.failover.page_after_s;
+  }
   for (size_t r = 0; r < s.regions.size(); ++r) {
     const json& region = j.at("regions")[r];
     if (region.contains("jurisdiction")) s.regions[r].jurisdiction = text(region, "jurisdiction");

@@ -126,7 +126,9 @@ struct FailoverConfig {
   double rpc_timeout_s = 5.0;      // controller -> node commands time out after this
   Fencing fencing = Fencing::None;
   uint32_t quorum = 0;             // quorum: observers (vantages) that must agree, reachable from the controller
-  double page_after_s = 120;       // manual: the paging alert's `for`
+  double page_after_s = 120;       // manual: the built-in paging alert's `for` (when page_on names none)
+  AlertRule page_rule;             // manual: the alert that pages (page_on's rule, or node_healthy == 0 for page_after)
+  double evaluation_interval_s = 1;  // manual: alerts are evaluated every metrics.sample_interval
   double reaction_median_s = 300;  // manual: the operator's reaction time is lognormal with this median ...
   double reaction_sigma = 0.5;     // ... and this sigma
   double stonith_s = 30;           // stonith: cloud API call to the host being powered off

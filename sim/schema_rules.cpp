@@ -55,6 +55,27 @@ void check_alerts(const json& s) {
   }
 }
 
+void check_page_on(const json& s) {
+  const json& fo = s["failover"];
+  if (!fo.contains("page_on")) return;
+  const std::string at = "/failover/page_on";
+  if (fo["policy"] != "manual")
+    throw SchemaError(at, "no \"page_on\" unless policy is \"manual\" (only an operator is paged)",
+                      describe_json(fo["page_on"]));
+  std::vector<std::string> names;
+  for (const json& a : s["alerts"]) {
+    AlertRule rule;
+    parse_alert_expr(a["expr"].get<std::string>(), rule);
+    if (rule.series == "node_healthy") names.push_back(a["name"].get<std::string>());
+  }
+  if (std::find(names.begin(), names.end(), fo["page_on"].get<std::string>()) == names.end())
+    throw SchemaError(at,
+                      "the name of an alert over node_healthy (" +
+                          (names.empty() ? std::string("the scenario has none") : quoted_list(names)) +
+                          "): the controller sees health verdicts while the run goes on, not the other series",
+                      describe_json(fo["page_on"]));
+}
+
 void check_residency(const json& s) {
   std::vector<std::string> jurisdictions;
   for (const json& r : s["regions"])
@@ -108,6 +129,7 @@ void schema_text::walk_key_range(json& v, const FieldSpec& row, const std::strin
 
 void schema_text::validate_post_run_rules(const json& scenario) {
   check_alerts(scenario);
+  check_page_on(scenario);
   check_residency(scenario);
 }
 

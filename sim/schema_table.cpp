@@ -184,6 +184,9 @@ const std::vector<FieldSpec> kSchema = {
     {"/failover/page_after", T::Duration, P::Default, "\"2m\"", 0, kDay, false, "",
      "manual: the paging alert fires once the primary has been unhealthy this long (the guide's RegionDown rule has "
      "`for: 2m`)."},
+    {"/failover/page_on", T::String, P::Optional, "", 1, 200, false, "",
+     "manual: the name of the rule in `alerts` that pages the operator, over `node_healthy`; it pages when it fires "
+     "for the designated primary. Without it the page is the rule `node_healthy == 0` for `page_after`."},
     {"/failover/reaction_median", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
      "manual: median of the operator's reaction time (page to running the failover), lognormal; 5 minutes is the "
      "response time the Google SRE book's on-call chapter gives for user-facing services."},

@@ -353,7 +353,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   std::vector<int> vantage_regions;
   for (const auto& r : s.health_check.vantages) vantage_regions.push_back(s.region_index(r));
   HealthBoard board(db.node_count(), s.health_check, int(controller_regions.size()));
-  ControllerState controller_state(db);
+  ControllerState controller_state(db, s.failover.page_rule.for_s);
   std::vector<int> monitor_starts(s.regions.size(), 0);
   auto is_controller_region = [&](int r) {
     return std::find(controller_regions.begin(), controller_regions.end(), r) != controller_regions.end();

@@ -209,3 +209,29 @@ TEST_CASE("a host powered off by STONITH commits and answers nothing afterwards,
   CHECK(x["served_ok_after"].get<uint64_t>() == 0);
   CHECK(out["report"]["split_brain"]["incidents"] == 0);
 }
+
+namespace {
+
+json paged_at(const Scenario&, const History& h) {
+  for (const auto& d : h.decisions)
+    if (d.action == "paged") return d.t;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the manual controller is paged at the evaluation the report's alert fires at, for every seed",
+          "[known-answer][policies]") {
+  const std::string text = scenario_text("manual-region-outage.json");
+  for (int seed = 1; seed <= 3; ++seed) {
+    const json out = mrsim_test::simulate_in_child(text.c_str(), {"expect={}", "seed=" + std::to_string(seed)}, paged_at);
+    INFO("seed " << seed);
+    REQUIRE(out["extra"].is_number());
+    double fired = -1;
+    for (const auto& a : out["report"]["alerts"])
+      if (a["name"] == "PrimaryDown")
+        for (const auto& f : a["firing"])
+          if (f["labels"]["node"] == "db-us-east-1" && fired < 0) fired = f["start_s"].get<double>();
+    CHECK(out["extra"].get<double>() == fired);
+  }
+}
