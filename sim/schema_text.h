@@ -2,12 +2,21 @@
 // pointer and a list read in words. Not for models or the CLI; they see sim/schema.h.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "sim/schema.h"
 
 namespace mrsim::schema_text {
+
+// What the user wrote at a pointer before the canonical rewrite, described for "found ...".
+using AsWritten = std::function<std::string(const std::string& pointer, const nlohmann::json& now)>;
+// The health checks' vantages and rule, and the failover policy against them (sim/schema_failover.cpp). The first
+// returns the number of vantages.
+size_t check_health_check(nlohmann::json& hc, const std::string& pointer, const AsWritten& as_written);
+void check_failover(nlohmann::json& fo, const std::string& pointer, bool multi_primary, size_t vantages,
+                    const AsWritten& as_written);
 
 // Alerts and data residency against the rest of a walked document (sim/schema_rules.cpp).
 void validate_post_run_rules(const nlohmann::json& scenario);
