@@ -235,3 +235,31 @@ TEST_CASE("the manual controller is paged at the evaluation the report's alert f
     CHECK(out["extra"].get<double>() == fired);
   }
 }
+
+TEST_CASE("Raft has no leader without a majority, and a cut-off leader steps down within the CheckQuorum window",
+          "[known-answer][policies]") {
+  const RaftConfig timing{0.1, 1.0, 2.0};
+  // Five members; from t = 20 s members 0 and 1 are cut off from 2, 3 and 4 (both ways).
+  auto side = [](int m) { return m < 2 ? 0 : 1; };
+  RaftCore::Links links{[](int, double) { return true; }, [](int, int) { return 0.03; },
+                        [&](int a, int b, double sent, double) { return sent < 20.0 || side(a) == side(b); }};
+  RaftCore raft(5, timing, RandomStream(3, "raft"), links);
+  raft.run_until(19.999);
+  REQUIRE(raft.leader() >= 0);
+  raft.run_until(120.0);
+  // The majority side has a leader; the minority side never has one of its own after the window.
+  const int leader = raft.leader();
+  REQUIRE(leader >= 0);
+  CHECK(side(leader) == 1);
+  for (int m : {0, 1}) CHECK_FALSE(raft.believes_leader(m));
+  // Every leadership after the cut (plus CheckQuorum's election_min) is on the majority side.
+  for (const auto& [t, l] : raft.leadership())
+    if (t > 20.0 + timing.election_min_s && l >= 0) CHECK(side(l) == 1);
+  // Three of five down: nobody can be elected however long it runs.
+  RaftCore::Links down{[](int m, double) { return m < 2; }, [](int, int) { return 0.03; },
+                       [](int, int, double, double) { return true; }};
+  RaftCore lonely(5, timing, RandomStream(4, "raft"), down);
+  lonely.run_until(600.0);
+  CHECK(lonely.leader() < 0);
+  CHECK(lonely.term() > 10);  // they kept trying
+}
