@@ -84,6 +84,11 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
                                              : ctx_.write_records.record(region_, r.client, r.key);
   slot.target_region = ctx_.resolvers.resolve(r.client, record, t);
+  if (slot.target_region < 0) {  // no answer (NXDOMAIN/NODATA): nothing to connect to, the attempt fails at once
+    slot.phase = Phase::Waiting;
+    schedule(t, EventType::AttemptFailed, s, Outcome::Error);
+    return;
+  }
   const Route& route = ctx_.network.client_to_db(region_, slot.target_region);
   const double arrival = t + route.transfer_s(config_.request_bytes);
   if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s) {

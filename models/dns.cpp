@@ -10,9 +10,77 @@
 
 namespace mrsim {
 
+int RecordPolicy::answer(int client_region, uint64_t healthy) const {
+  auto is_healthy = [&](int r) { return r >= 0 && ((healthy >> r) & 1u); };
+  switch (kind) {
+    case Kind::Failover: return kNoAnswer;  // the controller's choice: not a function of health alone
+    case Kind::Geo: {
+      const int mapped = geo_map[size_t(client_region)];
+      if (is_healthy(mapped)) return mapped;
+      return is_healthy(geo_default) ? geo_default : kNoAnswer;
+    }
+    case Kind::Latency: {
+      int best = kNoAnswer;
+      for (int r = 0; r < regions; ++r)  // ties keep the lower index
+        if (is_healthy(r) && (best < 0 || latency_s[size_t(client_region * regions + r)] <
+                                              latency_s[size_t(client_region * regions + best)]))
+          best = r;
+      return best;
+    }
+    case Kind::Weighted: {
+      int best = kNoAnswer;
+      for (int r = 0; r < regions; ++r)
+        if (is_healthy(r) && weights[size_t(r)] > 0 && (best < 0 || weights[size_t(r)] > weights[size_t(best)]))
+          best = r;
+      return best;
+    }
+  }
+  return kNoAnswer;
+}
+
+int RecordPolicy::draw(uint64_t healthy, RandomStream& stream) const {
+  double total = 0;
+  for (int r = 0; r < regions; ++r)
+    if ((healthy >> r) & 1u) total += weights[size_t(r)];
+  const double u = stream.uniform01() * total;  // one draw, even when nothing is healthy
+  if (!(total > 0)) return kNoAnswer;
+  double below = 0;
+  int last = kNoAnswer;
+  for (int r = 0; r < regions; ++r) {
+    if (!((healthy >> r) & 1u) || !(weights[size_t(r)] > 0)) continue;
+    below += weights[size_t(r)];
+    last = r;
+    if (u < below) return r;
+  }
+  return last;  // u rounded up to the total
+}
+
 AuthoritativeDns::AuthoritativeDns(const RoutingConfig& config, Recorder& recorder, std::vector<std::string> region_names)
     : config_(config), recorder_(recorder), region_names_(std::move(region_names)) {
   records_.resize(kReadRecordBase + 3 * region_names_.size());
+  requested_.assign(records_.size(), RecordPolicy::kNoAnswer);
+  drawn_.assign(records_.size(), false);
+}
+
+void AuthoritativeDns::set_policy(RecordPolicy policy) {
+  policy_ = std::move(policy);
+  health_.clear();
+}
+
+bool AuthoritativeDns::policy_record(int record) const {
+  if (policy_.kind == RecordPolicy::Kind::Failover || record == kWriteRecord) return false;
+  const int family = (record - kReadRecordBase) / int(region_names_.size());
+  return family == 0 || family == 1;  // read.<R>, write.<R>
+}
+
+int AuthoritativeDns::client_region_of(int record) const {
+  return (record - kReadRecordBase) % int(region_names_.size());
+}
+
+void AuthoritativeDns::push(int record, double from, int region) {
+  records_[record].push_back({from, region});
+  // "No answer" shows as region 255, which names no region.
+  recorder_.dns({from, record_name(record), uint8_t(region < 0 ? 255 : region)});
 }
 
 std::string AuthoritativeDns::record_name(int record) const {
@@ -25,17 +93,46 @@ std::string AuthoritativeDns::record_name(int record) const {
 
 void AuthoritativeDns::define(int record, int region) {
   assert(records_[record].empty());
-  records_[record].push_back({0.0, region});
-  recorder_.dns({0.0, record_name(record), uint8_t(region)});
+  requested_[record] = region;
+  if (policy_record(record)) {
+    if (health_.empty()) health_.push_back({0.0, policy_.healthy_at_start});
+    region = policy_.answer(client_region_of(record), health_.front().healthy);
+    drawn_[record] = policy_.kind == RecordPolicy::Kind::Weighted;
+  }
+  push(record, 0.0, region);
 }
 
 double AuthoritativeDns::change(int record, int region, double t) {
   const double from = t + config_.update_delay_s;
   auto& versions = records_[record];
   assert(!versions.empty() && versions.back().from_s <= from);
-  versions.push_back({from, region});
-  recorder_.dns({from, record_name(record), uint8_t(region)});
+  requested_[record] = region;
+  if (policy_record(record)) return from;  // the policy answers from the health it was told, not the request
+  push(record, from, region);
   return from;
+}
+
+void AuthoritativeDns::set_region_healthy(int region, bool healthy, double t) {
+  if (policy_.kind == RecordPolicy::Kind::Failover || health_.empty()) return;
+  const uint64_t bit = uint64_t(1) << region;
+  const uint64_t before = health_.back().healthy;
+  const uint64_t now = healthy ? before | bit : before & ~bit;
+  if (now == before) return;
+  const double from = t + config_.update_delay_s;
+  health_.push_back({from, now});
+  for (int record = 0; record < int(records_.size()); ++record) {
+    if (!defined(record) || !policy_record(record)) continue;
+    const int answer = policy_.answer(client_region_of(record), now);
+    if (answer != records_[record].back().region) push(record, from, answer);
+  }
+}
+
+int AuthoritativeDns::draw(int record, double t, RandomStream& stream) const {
+  (void)record;
+  // Few versions, newest most likely: search from the back.
+  for (auto it = health_.rbegin(); it != health_.rend(); ++it)
+    if (it->from_s <= t) return policy_.draw(it->healthy, stream);
+  return policy_.draw(health_.front().healthy, stream);
 }
 
 int AuthoritativeDns::answer(int record, double t) const {
@@ -46,7 +143,7 @@ int AuthoritativeDns::answer(int record, double t) const {
   return versions.front().region;
 }
 
-int AuthoritativeDns::latest_requested(int record) const { return records_[record].back().region; }
+int AuthoritativeDns::latest_requested(int record) const { return requested_[record]; }
 
 int WriteRecords::home_region(uint32_t client, uint32_t key) const {
   uint64_t h = home_by_client_ ? client : key;
@@ -69,8 +166,8 @@ int WriteRecords::record(int client_region, uint32_t client, uint32_t key) const
 }
 
 ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock, const AuthoritativeDns& authority,
-                           int records, RandomStream& stream)
-    : config_(config), clock_(clock), authority_(authority) {
+                           int records, RandomStream& stream, RandomStream draws)
+    : config_(config), clock_(clock), authority_(authority), draws_(draws) {
   const uint32_t n = config_.resolvers_per_region;
   // Exactly round(fraction * n) resolvers stretch TTLs, chosen by a seeded shuffle: the fraction the scenario
   // asks for, without the noise of an independent coin per resolver.
@@ -92,7 +189,7 @@ ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock,
       if (!authority_.defined(r)) continue;  // a region nobody reads from has no read record
       const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
       Entry& e = caches_[resolver][r];
-      e.region = authority_.answer(r, 0.0);
+      e.region = authority_.drawn(r) ? authority_.draw(r, 0.0, draws_) : authority_.answer(r, 0.0);
       e.expires_local = local_start + (1.0 - stream.uniform01()) * (config_.ttl_s + keep) - keep;
     }
 }
@@ -103,7 +200,7 @@ int ResolverPool::resolve(uint32_t client, int record, double t) {
   const double local = clock_.local_time(t);
   const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
   if (local >= e.expires_local + keep) {
-    e.region = authority_.answer(record, t);
+    e.region = authority_.drawn(record) ? authority_.draw(record, t, draws_) : authority_.answer(record, t);
     e.expires_local = local + config_.ttl_s;
   }
   return e.region;

@@ -71,6 +71,21 @@ struct DatabaseConfig {
 
 enum class WriteRouting { Primary, Local, HomeRegion };
 
+// routing.kind "global_lb": an anycast front door with its own health checks of the regional backends.
+struct GlobalLbConfig {
+  double interval_s = 5.0;
+  double timeout_s = 2.0;
+  uint32_t failure_threshold = 2;
+  uint32_t rise_threshold = 2;
+};
+
+// routing.kind "client": each client's ordered endpoint list and per-endpoint circuit breaker.
+struct CircuitBreakerConfig {
+  bool enabled = false;
+  uint32_t failure_threshold = 5;  // consecutive failed attempts that open the breaker
+  double open_s = 30.0;            // it stays open this long, then lets one trial through (half-open)
+};
+
 struct RoutingConfig {
   std::string kind = "dns";
   std::string policy = "failover";
@@ -82,6 +97,13 @@ struct RoutingConfig {
   WriteRouting writes = WriteRouting::Primary;  // where writes go: the primary, the client's region, the key's home
   bool home_by_client = false;    // home-region: a client's home (hash of its id) rather than a key's
   bool home_moves = true;         // home-region: a lost home's keys move to its successor region
+  // policy "geo": client region name -> answer region name, and the answer for client regions not in the map
+  std::map<std::string, std::string> geo_map;
+  std::string geo_default;
+  std::map<std::string, double> weights;  // policy "weighted": region name -> weight
+  GlobalLbConfig global_lb;               // kind "global_lb"
+  std::vector<std::string> endpoints;     // kind "client": ordered list of regions
+  CircuitBreakerConfig circuit_breaker;   // kind "client"
 };
 
 struct HealthCheckConfig {
@@ -111,9 +133,11 @@ struct ClientGroupConfig {
   double zipf_exponent = 0.99;
   double timeout_s = 2.0;          // per attempt
   uint32_t max_retries = 2;        // attempts = 1 + max_retries
-  double retry_backoff_s = 0.2;    // wait before a retry
+  double retry_backoff_s = 0.2;    // wait before a retry (exponential-jitter: the base)
   uint32_t request_bytes = 512;
   uint32_t response_bytes = 1024;
+  bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
+  double backoff_cap_s = 20.0;       // ... its cap
 };
 
 enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift };

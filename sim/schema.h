@@ -32,6 +32,8 @@ enum class FieldType {
   RegionPair,        // [a, b]: two different defined regions
   RegionGroups,      // array of >= 2 disjoint non-empty arrays of defined regions
   ReplicationModes,  // object: replica region -> "sync" | "async"
+  RegionMap,         // object: defined region -> defined region
+  RegionWeights,     // object: region holding a database node -> number >= 0, not all 0
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"
 };
 

@@ -115,9 +115,28 @@ const std::vector<FieldSpec> kSchema = {
      "Size of one replicated log entry."},
 
     {"/routing", T::Object, P::Default, "{}", 0, 0, false, "", "How clients find the primary."},
-    {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns", "Routing mechanism."},
-    {"/routing/policy", T::Enum, P::Default, "\"failover\"", 0, 0, false, "failover",
-     "DNS policy: `failover` answers with the current primary's region."},
+    {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns|global_lb|client",
+     "Routing mechanism. `dns`: GeoDNS records and caching resolvers (Route 53). `global_lb`: an anycast front door "
+     "(AWS Global Accelerator, GCP global load balancing) that forwards each request from the client's own region "
+     "to the nearest backend its own health checks find healthy; no DNS TTL on the path. `client`: each client "
+     "walks an ordered `endpoints` list itself, moving on after a failed attempt."},
+    {"/routing/policy", T::Enum, P::Default, "\"failover\"", 0, 0, false, "failover|geo|latency|weighted",
+     "DNS record policy of the read records (and of the write records under `local` write routing): `failover` "
+     "answers with the client's own region while it is healthy, else the controller's choice; `geo` with `geo`'s "
+     "map; `latency` with the healthy region of lowest route latency; `weighted` draws an answer by `weights` "
+     "among the healthy regions at each resolver query. The single-primary `write` record always follows the "
+     "primary."},
+    {"/routing/geo", T::Object, P::Optional, "", 0, 0, false, "",
+     "policy `geo` only (required there): Route 53 geolocation records."},
+    {"/routing/geo/map", T::RegionMap, P::Required, "", 0, 0, false, "",
+     "Client region -> answer region, e.g. `{\"eu-west-1\": \"eu-west-1\"}`; answers must hold a database node. "
+     "An answer whose node is unhealthy falls back to `default`."},
+    {"/routing/geo/default", T::RegionName, P::Required, "", 0, 0, false, "",
+     "The answer for client regions not in the map, or whose answer is unhealthy; must hold a database node. "
+     "Neither healthy: no answer (the client's attempt fails at once)."},
+    {"/routing/weights", T::RegionWeights, P::Optional, "", 0, 0, false, "",
+     "policy `weighted` only (required there): region -> weight, e.g. `{\"us-east-1\": 90, \"us-west-2\": 10}` for "
+     "a 90/10 canary; regions must hold a database node, weights are >= 0 and not all 0."},
     {"/routing/ttl", T::Duration, P::Default, "\"1m\"", 0, kDay, false, "", "TTL of the DNS record."},
     {"/routing/update_delay", T::Duration, P::Default, "\"10s\"", 0, kDay, false, "",
      "Time from a record change to every authoritative server serving it."},
@@ -136,6 +155,32 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/home_failover", T::Enum, P::Optional, "", 0, 0, false, "successor|never",
      "home-region only, default `successor`: when a home region's node is judged unhealthy the controller moves its "
      "keys to the next healthy region in `database.regions`; `never`: they stay."},
+    {"/routing/global_lb", T::Object, P::Optional, "", 0, 0, false, "",
+     "kind `global_lb` only (filled with its defaults there): the front door's own health checks of the regional "
+     "backends."},
+    {"/routing/global_lb/health_check", T::Object, P::Default, "{}", 0, 0, false, "",
+     "Probes from each backend region's edge to its app tier and database node (as Global Accelerator's checks "
+     "of a regional endpoint)."},
+    {"/routing/global_lb/health_check/interval", T::Duration, P::Default, "\"5s\"", 0.1, kHour, false, "",
+     "Time between probes; at least 100ms."},
+    {"/routing/global_lb/health_check/timeout", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "",
+     "A probe with no answer after this long fails; must be shorter than `interval`."},
+    {"/routing/global_lb/health_check/failure_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
+     "Consecutive failed probes that take a backend out; detection takes at most "
+     "failure_threshold x interval + timeout."},
+    {"/routing/global_lb/health_check/rise_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
+     "Consecutive good probes that put it back."},
+    {"/routing/endpoints", T::RegionList, P::Optional, "", 1, 64, false, "",
+     "kind `client` only (required there): the regions each client tries, in order; each must hold a database "
+     "node. A client stays on an endpoint while it answers and moves to the next after a failed attempt."},
+    {"/routing/circuit_breaker", T::Object, P::Optional, "", 0, 0, false, "",
+     "kind `client` only: a circuit breaker per (client group, endpoint), as resilience4j / Hystrix; without it "
+     "none."},
+    {"/routing/circuit_breaker/failure_threshold", T::Integer, P::Default, "5", 1, 1000, false, "",
+     "Consecutive failed attempts on an endpoint that open its breaker: clients skip it."},
+    {"/routing/circuit_breaker/open", T::Duration, P::Default, "\"30s\"", 0, kHour, true, "",
+     "How long the breaker stays open; then it lets one trial attempt through (half-open), which closes it on "
+     "success and opens it again on failure."},
 
     {"/health_check", T::Object, P::Default, "{}", 0, 0, false, "", "Probes of the primary."},
     {"/health_check/from", T::RegionName, P::Derived,
@@ -177,7 +222,14 @@ const std::vector<FieldSpec> kSchema = {
     {"/clients/*/timeout", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "", "Timeout of one attempt."},
     {"/clients/*/max_retries", T::Integer, P::Default, "2", 0, 100, false, "",
      "Retries after a failed attempt (attempts = 1 + max_retries)."},
-    {"/clients/*/retry_backoff", T::Duration, P::Default, "\"200ms\"", 0, kHour, false, "", "Wait before a retry."},
+    {"/clients/*/retry_backoff", T::Duration, P::Default, "\"200ms\"", 0, kHour, false, "",
+     "Wait before a retry (`exponential-jitter`: the base)."},
+    {"/clients/*/backoff", T::Enum, P::Optional, "", 0, 0, false, "fixed|exponential-jitter",
+     "Default `fixed`: every retry waits `retry_backoff`. `exponential-jitter`: retry n (from 0) waits uniform(0, "
+     "min(backoff_cap, retry_backoff x 2^n)), the \"full jitter\" of the AWS Architecture Blog's \"Exponential "
+     "Backoff and Jitter\"."},
+    {"/clients/*/backoff_cap", T::Duration, P::Optional, "", 0, kHour, true, "",
+     "`exponential-jitter` only, default 20s: the cap of the backoff."},
     {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
     {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
 
@@ -334,6 +386,7 @@ std::string range_text(const FieldSpec& row) {
   bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups;
   if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
       row.type == T::RegionPair || row.type == T::ReplicationModes || row.type == T::Expectations ||
+      row.type == T::RegionMap || row.type == T::RegionWeights ||
       row.type == T::Seed)
     return "";
   if (is_list && row.min == 0 && !hi) return "";
@@ -386,6 +439,10 @@ std::string type_noun(const FieldSpec& row) {
       return "an object mapping replica regions to \"sync\" or \"async\"";
     case T::Expectations:
       return "an object mapping metrics to conditions such as \"<= 300\"";
+    case T::RegionMap:
+      return "an object mapping region names to region names";
+    case T::RegionWeights:
+      return "an object mapping region names to weights";
   }
   return "a value";
 }

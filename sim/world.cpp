@@ -182,6 +182,29 @@ std::string fault_description(const FaultConfig& f) {
   return d;
 }
 
+// The DNS record policy of a scenario, in region indices (models/dns.h).
+RecordPolicy record_policy(const Scenario& s, const Network& network, const std::vector<int>& node_regions) {
+  RecordPolicy p;
+  const int n = int(s.regions.size());
+  p.regions = n;
+  for (int r : node_regions) p.healthy_at_start |= uint64_t(1) << r;
+  if (s.routing.policy == "geo") {
+    p.kind = RecordPolicy::Kind::Geo;
+    p.geo_map.assign(size_t(n), -1);
+    for (const auto& [from, to] : s.routing.geo_map) p.geo_map[size_t(s.region_index(from))] = s.region_index(to);
+    p.geo_default = s.region_index(s.routing.geo_default);
+  } else if (s.routing.policy == "latency") {
+    p.kind = RecordPolicy::Kind::Latency;
+    for (int a = 0; a < n; ++a)
+      for (int b = 0; b < n; ++b) p.latency_s.push_back(network.client_to_db(a, b).latency_s);
+  } else if (s.routing.policy == "weighted") {
+    p.kind = RecordPolicy::Kind::Weighted;
+    p.weights.assign(size_t(n), 0.0);
+    for (const auto& [region, weight] : s.routing.weights) p.weights[size_t(s.region_index(region))] = weight;
+  }
+  return p;
+}
+
 }  // namespace
 
 History simulate(const Scenario& s, const std::vector<std::string>& engine_config) {
@@ -256,6 +279,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   }
 
   AuthoritativeDns dns(s.routing, recorder, h.regions);
+  if (s.routing.policy != "failover") dns.set_policy(record_policy(s, network, node_regions));
   std::vector<int> client_regions;
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());
@@ -281,7 +305,8 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   for (int r : client_regions) {
     RandomStream stream(s.seed, "resolvers/" + s.regions[r].name);
     resolvers[r] = std::make_unique<ResolverPool>(s.routing, clocks.clock(r, ClockRole::Resolvers), dns,
-                                                  dns.record_count(), stream);
+                                                  dns.record_count(), stream,
+                                                  RandomStream(s.seed, "resolvers/" + s.regions[r].name + "/answers"));
   }
 
   // Clients.
