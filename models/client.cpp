@@ -7,20 +7,26 @@
 #include <limits>
 
 #include "models/store.h"
+#include "models/backoff.h"
 #include "models/dns.h"
+#include "models/global_lb.h"
 #include "models/network.h"
 #include "sim/recorder.h"
 
 namespace mrsim {
 
 ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client,
-                                   double duration_s, RandomStream stream, Context context)
+                                   double duration_s, RandomStream stream, Context context, RandomStream backoff,
+                                   EndpointFailover failover, bool client_failover)
     : config_(config),
       region_(region),
       first_client_(first_client),
       duration_s_(duration_s),
       stream_(stream),
-      ctx_(context) {}
+      ctx_(context),
+      routing_(client_failover ? Routing::Client : context.lb ? Routing::GlobalLb : Routing::Dns),
+      backoff_stream_(backoff),
+      failover_(std::move(failover)) {}
 
 void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
   events_.push({t, seq_++, slot, type, outcome});
@@ -83,8 +89,14 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   slot.attempt_start = t;
   const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
                                              : ctx_.write_records.record(region_, r.client, r.key);
-  slot.target_region = ctx_.resolvers.resolve(r.client, record, t);
-  if (slot.target_region < 0) {  // no answer (NXDOMAIN/NODATA): nothing to connect to, the attempt fails at once
+  switch (routing_) {
+    case Routing::Dns: slot.target_region = ctx_.resolvers.resolve(r.client, record, t); break;
+    case Routing::GlobalLb: slot.target_region = ctx_.lb->backend(region_, record); break;
+    case Routing::Client: slot.target_region = failover_.endpoint(r.client - first_client_, t); break;
+  }
+  // No answer (NXDOMAIN/NODATA), no healthy backend (the load balancer's 503) or every breaker open: nothing to
+  // connect to, the attempt fails at once.
+  if (slot.target_region < 0) {
     slot.phase = Phase::Waiting;
     schedule(t, EventType::AttemptFailed, s, Outcome::Error);
     return;
@@ -176,8 +188,14 @@ void ClientPopulation::on_network_change(double t) {
 
 void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
   Slot& slot = slots_[s];
+  if (routing_ == Routing::Client && slot.target_region >= 0)
+    failover_.result(slot.rec.client - first_client_, slot.target_region, false, t);
   if (slot.rec.attempts <= config_.max_retries) {
-    schedule(t + config_.retry_backoff_s, EventType::AttemptStart, s);
+    const double wait = config_.exponential_backoff
+                            ? full_jitter_backoff_s(config_.retry_backoff_s, config_.backoff_cap_s,
+                                                    slot.rec.attempts - 1, backoff_stream_)
+                            : config_.retry_backoff_s;
+    schedule(t + wait, EventType::AttemptStart, s);
     return;
   }
   finish(s, why, t);
@@ -185,6 +203,8 @@ void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
 
 void ClientPopulation::finish(uint32_t s, Outcome outcome, double t) {
   Slot& slot = slots_[s];
+  if (routing_ == Routing::Client && outcome == Outcome::Ok)
+    failover_.result(slot.rec.client - first_client_, slot.target_region, true, t);
   slot.rec.outcome = outcome;
   slot.rec.complete_s = t;
   ctx_.recorder.op(slot.rec);

@@ -126,17 +126,6 @@ const std::vector<FieldSpec> kSchema = {
      "map; `latency` with the healthy region of lowest route latency; `weighted` draws an answer by `weights` "
      "among the healthy regions at each resolver query. The single-primary `write` record always follows the "
      "primary."},
-    {"/routing/geo", T::Object, P::Optional, "", 0, 0, false, "",
-     "policy `geo` only (required there): Route 53 geolocation records."},
-    {"/routing/geo/map", T::RegionMap, P::Required, "", 0, 0, false, "",
-     "Client region -> answer region, e.g. `{\"eu-west-1\": \"eu-west-1\"}`; answers must hold a database node. "
-     "An answer whose node is unhealthy falls back to `default`."},
-    {"/routing/geo/default", T::RegionName, P::Required, "", 0, 0, false, "",
-     "The answer for client regions not in the map, or whose answer is unhealthy; must hold a database node. "
-     "Neither healthy: no answer (the client's attempt fails at once)."},
-    {"/routing/weights", T::RegionWeights, P::Optional, "", 0, 0, false, "",
-     "policy `weighted` only (required there): region -> weight, e.g. `{\"us-east-1\": 90, \"us-west-2\": 10}` for "
-     "a 90/10 canary; regions must hold a database node, weights are >= 0 and not all 0."},
     {"/routing/ttl", T::Duration, P::Default, "\"1m\"", 0, kDay, false, "", "TTL of the DNS record."},
     {"/routing/update_delay", T::Duration, P::Default, "\"10s\"", 0, kDay, false, "",
      "Time from a record change to every authoritative server serving it."},
@@ -155,6 +144,17 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/home_failover", T::Enum, P::Optional, "", 0, 0, false, "successor|never",
      "home-region only, default `successor`: when a home region's node is judged unhealthy the controller moves its "
      "keys to the next healthy region in `database.regions`; `never`: they stay."},
+    {"/routing/geo", T::Object, P::Optional, "", 0, 0, false, "",
+     "policy `geo` only (required there): Route 53 geolocation records."},
+    {"/routing/geo/map", T::RegionMap, P::Required, "", 0, 0, false, "",
+     "Client region -> answer region, e.g. `{\"eu-west-1\": \"eu-west-1\"}`; answers must hold a database node. "
+     "An answer whose node is unhealthy falls back to `default`."},
+    {"/routing/geo/default", T::RegionName, P::Required, "", 0, 0, false, "",
+     "The answer for client regions not in the map, or whose answer is unhealthy; must hold a database node. "
+     "Neither healthy: no answer (the client's attempt fails at once)."},
+    {"/routing/weights", T::RegionWeights, P::Optional, "", 0, 0, false, "",
+     "policy `weighted` only (required there): region -> weight, e.g. `{\"us-east-1\": 90, \"us-west-2\": 10}` for "
+     "a 90/10 canary; regions must hold a database node, weights are >= 0 and not all 0."},
     {"/routing/global_lb", T::Object, P::Optional, "", 0, 0, false, "",
      "kind `global_lb` only (filled with its defaults there): the front door's own health checks of the regional "
      "backends."},

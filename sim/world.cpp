@@ -17,6 +17,7 @@
 #include "models/clocks.h"
 #include "models/controller.h"
 #include "models/dns.h"
+#include "models/global_lb.h"
 #include "models/health.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
@@ -309,6 +310,20 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
                                                   RandomStream(s.seed, "resolvers/" + s.regions[r].name + "/answers"));
   }
 
+  // The global load balancer and its health checkers, one per backend region on that region's edge host.
+  std::unique_ptr<GlobalLoadBalancer> lb;
+  if (s.routing.kind == "global_lb") {
+    lb = std::make_unique<GlobalLoadBalancer>(network, dns, node_regions);
+    for (int r : node_regions) {
+      const std::string name = "global_lb/health/" + s.regions[r].name;
+      sg4::Actor::create(name, network.host(r, Endpoint::Client),
+                         LbHealthChecker(s.routing.global_lb, r, s.duration_s, RandomStream(s.seed, name), network, db,
+                                         *lb, recorder));
+    }
+  }
+  std::vector<int> endpoints;
+  for (const auto& e : s.routing.endpoints) endpoints.push_back(s.region_index(e));
+
   // Clients.
   std::vector<std::unique_ptr<ZipfTable>> zipfs;
   uint32_t first_client = 0;
@@ -320,10 +335,16 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
       zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
       zipf = zipfs.back().get();
     }
-    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], write_records, recorder, zipf, s.database.keys};
+    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], write_records, recorder, zipf, s.database.keys,
+                                  lb.get()};
     const std::string name = "clients/" + std::to_string(g) + "/" + group.region;
+    const bool client_failover = s.routing.kind == "client";
+    EndpointFailover failover;
+    if (client_failover) failover = EndpointFailover(endpoints, s.routing.circuit_breaker, group.count);
     sg4::Actor::create(name, network.host(r, Endpoint::Client),
-                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx));
+                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx,
+                                        RandomStream(s.seed, name + "/backoff"), std::move(failover),
+                                        client_failover));
     first_client += group.count;
   }
 

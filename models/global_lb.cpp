@@ -1,0 +1,93 @@
+#include "models/global_lb.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <algorithm>
+
+#include "models/dns.h"
+#include "models/network.h"
+#include "models/store.h"
+#include "sim/recorder.h"
+
+namespace mrsim {
+
+namespace sg4 = simgrid::s4u;
+
+static_assert(AuthoritativeDns::kWriteRecord == 0, "GlobalLoadBalancer::kWriteRecordId mirrors it");
+
+GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const AuthoritativeDns& dns,
+                                       std::vector<int> node_regions)
+    : dns_(dns), first_home_record_(dns.home_record(0)) {
+  const int n = network.region_count();
+  healthy_.assign(size_t(n), false);
+  for (int r : node_regions) healthy_[size_t(r)] = true;
+  by_latency_.resize(size_t(n));
+  for (int client = 0; client < n; ++client) {
+    std::vector<int>& order = by_latency_[size_t(client)];
+    order = node_regions;
+    std::sort(order.begin(), order.end());  // ties keep the lower region index
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return network.client_to_db(client, a).latency_s < network.client_to_db(client, b).latency_s;
+    });
+  }
+  recompute();
+}
+
+int GlobalLoadBalancer::controller_target(int record) const { return dns_.latest_requested(record); }
+
+void GlobalLoadBalancer::set_healthy(int region, bool healthy) {
+  healthy_[size_t(region)] = healthy;
+  recompute();
+}
+
+void GlobalLoadBalancer::recompute() {
+  nearest_.assign(by_latency_.size(), -1);
+  for (size_t client = 0; client < by_latency_.size(); ++client)
+    for (int r : by_latency_[client])
+      if (healthy_[size_t(r)]) {
+        nearest_[client] = r;
+        break;
+      }
+}
+
+LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int region, double duration_s, RandomStream stream,
+                                 Network& network, const Store& db, GlobalLoadBalancer& lb, Recorder& recorder)
+    : config_(config),
+      region_(region),
+      duration_s_(duration_s),
+      stream_(stream),
+      network_(network),
+      db_(db),
+      lb_(lb),
+      recorder_(recorder) {}
+
+void LbHealthChecker::operator()() {
+  const Route& route = network_.client_to_db(region_, region_);
+  const uint32_t kProbeBytes = 200;  // an HTTP health check and its answer
+  const double round_trip = 2 * route.transfer_s(kProbeBytes);
+  const int node = db_.node_in_region(region_);
+  uint32_t failures = 0, successes = 0;
+  bool healthy = true;
+  // The checkers of different regions are not synchronised: each starts at its own seeded phase.
+  for (double probe = stream_.uniform01() * config_.interval_s; probe < duration_s_; probe += config_.interval_s) {
+    sg4::this_actor::sleep_until(probe);
+    network_.apply_until(probe);
+    bool ok = network_.route_up(route) && round_trip < config_.timeout_s;
+    const double verdict_at = ok ? probe + round_trip : probe + config_.timeout_s;
+    sg4::this_actor::sleep_until(verdict_at);
+    network_.apply_until(verdict_at);
+    ok = ok && !network_.broken_during(route, probe, verdict_at);
+    failures = ok ? 0 : failures + 1;
+    successes = ok ? successes + 1 : 0;
+    const bool was = healthy;
+    if (healthy && failures >= config_.failure_threshold) healthy = false;
+    if (!healthy && successes >= config_.rise_threshold) healthy = true;
+    if (healthy == was) continue;
+    lb_.set_healthy(region_, healthy);
+    recorder_.decision({verdict_at, healthy ? "lb_backend_up" : "lb_backend_down", int16_t(node),
+                        "global load balancer: backend region " + std::to_string(region_)});
+  }
+}
+
+}  // namespace mrsim

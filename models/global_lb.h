@@ -1,0 +1,83 @@
+// A global load balancer with one anycast address (routing.kind "global_lb"): a client's request enters at the
+// point of presence of its own region (the anycast edge nearest to it) and is forwarded to a regional backend — the
+// app tier and database node of a region — that the load balancer's own health checks find healthy.
+//
+// Follows: AWS Global Accelerator (and GCP's global external load balancer): anycast edges, one endpoint group per
+// region, health checks run by the accelerator itself, and traffic shifted off an unhealthy endpoint as soon as it
+// is judged unhealthy — no DNS record and no TTL on the path. Reads, and writes under write-local routing, go to the
+// healthy backend of lowest route latency from the client's region. Writes of a single-primary database go to the
+// primary's region and home-region writes to the key's home, as the controller set them: the controller configures
+// the endpoint groups (an endpoint-group change), so the load balancer follows its "write" and "home.<R>" records
+// the moment they change, with no update delay and no TTL.
+// Health checks: one checker per backend region probes, from that region's edge, its app tier and database node
+// (the client -> app -> db route) every `interval` at a seeded phase; a probe fails when the route is down when it
+// is sent or breaks before its answer, which is known after its timeout; `failure_threshold` consecutive failures
+// take the backend out, `rise_threshold` consecutive successes put it back. So a region loss is detected after
+// between (failure_threshold - 1) x interval + timeout and failure_threshold x interval + timeout.
+// Leaves out: the edge's own failures (a region's edge outlives its datacenter, as anycast PoPs are separate from
+// the regions behind them), a PoP other than the client's own region's, traffic dials and endpoint weights,
+// client-affinity (source-IP stickiness), and connection draining: the only faults that turn a backend unhealthy
+// (region outage, partition) break its in-flight requests anyway, which then fail at the client's timeout; a
+// drain period that let them finish could change nothing here. A partition that cuts a client region from a
+// backend its own edge finds healthy is not seen by the checks (requests over the cut time out), as a health
+// check from the endpoint's own region would not see it either.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/random.h"
+#include "sim/scenario.h"
+
+namespace mrsim {
+
+class AuthoritativeDns;
+class Network;
+class Recorder;
+class Store;
+
+class GlobalLoadBalancer {
+ public:
+  // `node_regions`: the regions holding a database node (the candidate backends).
+  GlobalLoadBalancer(const Network& network, const AuthoritativeDns& dns, std::vector<int> node_regions);
+
+  // The region a request from `client_region` for `record` (the DNS record the client would have resolved:
+  // AuthoritativeDns ids) is forwarded to, or -1 when no backend is healthy. Constant time.
+  int backend(int client_region, int record) const {
+    const bool controller_record = record == kWriteRecordId || record >= first_home_record_;
+    return controller_record ? controller_target(record) : nearest_[size_t(client_region)];
+  }
+  void set_healthy(int region, bool healthy);
+  bool healthy(int region) const { return healthy_[size_t(region)]; }
+
+ private:
+  int controller_target(int record) const;
+  void recompute();
+
+  static constexpr int kWriteRecordId = 0;  // AuthoritativeDns::kWriteRecord (checked in global_lb.cpp)
+  const AuthoritativeDns& dns_;
+  int first_home_record_;                // "home.<R>" records from here on; "write" and these follow the controller
+  std::vector<std::vector<int>> by_latency_;  // by client region: node regions, lowest route latency first
+  std::vector<bool> healthy_;            // by region
+  std::vector<int> nearest_;             // by client region: the first healthy of by_latency_, or -1
+};
+
+// The load balancer's health checker of one backend region; an actor on that region's edge host.
+class LbHealthChecker {
+ public:
+  LbHealthChecker(const GlobalLbConfig& config, int region, double duration_s, RandomStream stream, Network& network,
+                  const Store& db, GlobalLoadBalancer& lb, Recorder& recorder);
+  void operator()();
+
+ private:
+  GlobalLbConfig config_;
+  int region_;
+  double duration_s_;
+  RandomStream stream_;
+  Network& network_;
+  const Store& db_;
+  GlobalLoadBalancer& lb_;
+  Recorder& recorder_;
+};
+
+}  // namespace mrsim
