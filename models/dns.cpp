@@ -38,6 +38,13 @@ int RecordPolicy::answer(int client_region, uint64_t healthy) const {
   return kNoAnswer;
 }
 
+uint64_t RecordPolicy::weighted_candidates(uint64_t healthy) const {
+  uint64_t out = 0;
+  for (int r = 0; r < regions && r < int(weights.size()); ++r)
+    if (((healthy >> r) & 1u) && weights[size_t(r)] > 0) out |= uint64_t(1) << r;
+  return out;
+}
+
 int RecordPolicy::draw(uint64_t healthy, RandomStream& stream) const {
   double total = 0;
   for (int r = 0; r < regions; ++r)
@@ -77,10 +84,10 @@ int AuthoritativeDns::client_region_of(int record) const {
   return (record - kReadRecordBase) % int(region_names_.size());
 }
 
-void AuthoritativeDns::push(int record, double from, int region) {
+void AuthoritativeDns::push(int record, double from, int region, bool reweighted) {
   records_[record].push_back({from, region});
   // "No answer" shows as region 255, which names no region.
-  recorder_.dns({from, record_name(record), uint8_t(region < 0 ? 255 : region)});
+  recorder_.dns({from, record_name(record), uint8_t(region < 0 ? 255 : region), reweighted});
 }
 
 std::string AuthoritativeDns::record_name(int record) const {
@@ -123,7 +130,9 @@ void AuthoritativeDns::set_region_healthy(int region, bool healthy, double t) {
   for (int record = 0; record < int(records_.size()); ++record) {
     if (!defined(record) || !policy_record(record)) continue;
     const int answer = policy_.answer(client_region_of(record), now);
-    if (answer != records_[record].back().region) push(record, from, answer);
+    const bool reweighted =
+        drawn_[record] && policy_.weighted_candidates(now) != policy_.weighted_candidates(before);
+    if (answer != records_[record].back().region || reweighted) push(record, from, answer, reweighted);
   }
 }
 

@@ -55,6 +55,9 @@ struct RecordPolicy {
   int answer(int client_region, uint64_t healthy) const;
   // weighted: one draw among the healthy weighted regions, one uniform01() from `stream`; kNoAnswer if none.
   int draw(uint64_t healthy, RandomStream& stream) const;
+  // The regions an answer may name under `healthy`: what a change of health changes (weighted: the healthy regions
+  // of positive weight; geo and latency: the answer itself, compared by the caller).
+  uint64_t weighted_candidates(uint64_t healthy) const;
 };
 
 class Recorder;
@@ -104,7 +107,7 @@ class AuthoritativeDns {
   };
   bool policy_record(int record) const;
   int client_region_of(int record) const;
-  void push(int record, double from, int region);
+  void push(int record, double from, int region, bool reweighted = false);
   RoutingConfig config_;
   RecordPolicy policy_;
   std::vector<Health> health_;      // healthy regions, in time order (policy records only)

@@ -112,7 +112,7 @@ std::vector<double> routing_change_times(const History& history) {
   std::vector<double> times;
   for (const DnsChange& d : history.dns) {
     const auto it = previous.find(d.record);
-    if (it != previous.end() && it->second != d.answer_region) times.push_back(d.t);
+    if (it != previous.end() && (it->second != d.answer_region || d.reweighted)) times.push_back(d.t);
     previous[d.record] = d.answer_region;
   }
   for (const ControllerDecision& d : history.decisions)
