@@ -39,8 +39,7 @@ const char* const kGlobalLb = R"({
 
 }  // namespace
 
-TEST_CASE("recovery through the global load balancer is bounded by its health-check detection plus draining, with "
-          "no TTL term",
+TEST_CASE("recovery through the global load balancer is bounded by its health-check detection, with no TTL term",
           "[scenario][known-answer]") {
   // The load balancer's checker of east probes every `interval` at some phase; the first probe sent after the loss
   // fails, and the failure_threshold-th failed probe is known `timeout` after it was sent. So the verdict comes
@@ -69,7 +68,7 @@ TEST_CASE("recovery through the global load balancer is bounded by its health-ch
   CHECK(runs[0]["report"]["faults"][0]["rto"] == runs[1]["report"]["faults"][0]["rto"]);
 }
 
-TEST_CASE("full-jitter backoff stays within [0, min(cap, base x 2^n)) and replays from its stream", "[unit]") {
+TEST_CASE("full-jitter backoff stays between 0 and min(cap, base x 2^n) and replays from its stream", "[unit]") {
   const double base = 0.1, cap = 5.0;
   RandomStream a(7, "clients/0/east/backoff"), b(7, "clients/0/east/backoff");
   for (uint32_t retry = 0; retry < 2000; ++retry) {
