@@ -17,7 +17,7 @@ namespace mrsim {
 
 ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client,
                                    double duration_s, RandomStream stream, Context context, RandomStream backoff,
-                                   EndpointFailover failover, bool client_failover)
+                                   EndpointFailover failover, bool client_failover, ClientDnsCache client_cache)
     : config_(config),
       region_(region),
       first_client_(first_client),
@@ -26,7 +26,8 @@ ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, 
       ctx_(context),
       routing_(client_failover ? Routing::Client : context.lb ? Routing::GlobalLb : Routing::Dns),
       backoff_stream_(backoff),
-      failover_(std::move(failover)) {}
+      failover_(std::move(failover)),
+      client_cache_(std::move(client_cache)) {}
 
 void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
   events_.push({t, seq_++, slot, type, outcome});
@@ -90,7 +91,11 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
                                              : ctx_.write_records.record(region_, r.client, r.key);
   switch (routing_) {
-    case Routing::Dns: slot.target_region = ctx_.resolvers.resolve(r.client, record, t); break;
+    case Routing::Dns:
+      slot.target_region = client_cache_.enabled()
+                               ? client_cache_.resolve(r.client - first_client_, r.client, record, t, ctx_.resolvers)
+                               : ctx_.resolvers.resolve(r.client, record, t);
+      break;
     case Routing::GlobalLb: slot.target_region = ctx_.lb->backend(region_, record); break;
     case Routing::Client: slot.target_region = failover_.endpoint(r.client - first_client_, t); break;
   }

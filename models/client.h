@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "models/client_failover.h"
+#include "models/dns.h"
 #include "sim/history.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
@@ -61,7 +62,7 @@ class ClientPopulation {
   // "client", the group's endpoint list (empty otherwise).
   ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client, double duration_s,
                    RandomStream stream, Context context, RandomStream backoff, EndpointFailover failover = {},
-                   bool client_failover = false);
+                   bool client_failover = false, ClientDnsCache client_cache = {});
   void operator()();
 
  private:
@@ -112,6 +113,7 @@ class ClientPopulation {
   enum class Routing : uint8_t { Dns, GlobalLb, Client } routing_;
   RandomStream backoff_stream_;
   EndpointFailover failover_;
+  ClientDnsCache client_cache_;  // routing.client_cache; disabled (empty) without it
 
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;

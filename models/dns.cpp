@@ -176,7 +176,11 @@ int WriteRecords::record(int client_region, uint32_t client, uint32_t key) const
 
 ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock, const AuthoritativeDns& authority,
                            int records, RandomStream& stream, RandomStream draws)
-    : config_(config), clock_(clock), authority_(authority), draws_(draws) {
+    : config_(config),
+      clock_(clock),
+      authority_(authority),
+      draws_(draws),
+      negative_ttl_s_(config.negative_ttl_s < 0 ? config.ttl_s : config.negative_ttl_s) {
   const uint32_t n = config_.resolvers_per_region;
   // Exactly round(fraction * n) resolvers stretch TTLs, chosen by a seeded shuffle: the fraction the scenario
   // asks for, without the noise of an independent coin per resolver.
@@ -184,8 +188,22 @@ ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock,
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   for (uint32_t i = n; i > 1; --i) std::swap(order[i - 1], order[stream.uniform_index(i)]);
-  stretches_.assign(n, false);
-  for (uint32_t i = 0; i < stale; ++i) stretches_[order[i]] = true;
+  extra_s_.assign(n, 0.0);
+  for (uint32_t i = 0; i < stale; ++i) extra_s_[order[i]] = config_.stale_extra_s;
+  // Populations take the next resolvers of the same shuffle, exactly round(fraction x n) each, and draw each
+  // resolver's extra time from their own stream (draws_ is the pool's stream for everything added after the
+  // simple form, so that a scenario without populations draws exactly what it always did).
+  uint32_t next = stale;
+  for (const ResolverPopulation& p : config_.resolvers) {
+    const uint32_t count = std::min(n - next, uint32_t(std::lround(p.fraction * n)));
+    for (uint32_t i = next; i < next + count; ++i) {
+      double extra = p.min_s;
+      if (p.distribution == ResolverPopulation::Extra::Uniform) extra = p.min_s + draws_.uniform01() * (p.max_s - p.min_s);
+      if (p.distribution == ResolverPopulation::Extra::Exponential) extra = draws_.exponential(1.0 / p.mean_s);
+      extra_s_[order[i]] = extra;
+    }
+    next += count;
+  }
   // The run starts in steady state: every resolver already holds every record, fetched at some time within the
   // period it holds an answer — its TTL, or TTL + stale_extra for a resolver that stretches it — so its next
   // refresh falls uniformly over that period. Spreading a stretching resolver's phase over the TTL alone would put
@@ -196,10 +214,11 @@ ResolverPool::ResolverPool(const RoutingConfig& config, const LocalClock& clock,
   for (uint32_t resolver = 0; resolver < n; ++resolver)
     for (int r = 0; r < records; ++r) {
       if (!authority_.defined(r)) continue;  // a region nobody reads from has no read record
-      const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
+      const double keep = extra_s_[resolver];
       Entry& e = caches_[resolver][r];
       e.region = authority_.drawn(r) ? authority_.draw(r, 0.0, draws_) : authority_.answer(r, 0.0);
-      e.expires_local = local_start + (1.0 - stream.uniform01()) * (config_.ttl_s + keep) - keep;
+      const double ttl = e.region < 0 ? negative_ttl_s_ : config_.ttl_s;
+      e.expires_local = local_start + (1.0 - stream.uniform01()) * (ttl + keep) - keep;
     }
 }
 
@@ -207,12 +226,34 @@ int ResolverPool::resolve(uint32_t client, int record, double t) {
   const uint32_t resolver = client % config_.resolvers_per_region;
   Entry& e = caches_[resolver][record];
   const double local = clock_.local_time(t);
-  const double keep = stretches_[resolver] ? config_.stale_extra_s : 0.0;
+  const double keep = extra_s_[resolver];
   if (local >= e.expires_local + keep) {
     e.region = authority_.drawn(record) ? authority_.draw(record, t, draws_) : authority_.answer(record, t);
-    e.expires_local = local + config_.ttl_s;
+    e.expires_local = local + (e.region < 0 ? negative_ttl_s_ : config_.ttl_s);
   }
   return e.region;
+}
+
+ClientDnsCache::ClientDnsCache(const ClientCacheConfig& config, uint32_t clients, int records, RandomStream stream)
+    : ttl_s_(config.ttl_s), records_(records) {
+  const uint32_t caching = uint32_t(std::lround(config.fraction * clients));
+  if (caching == 0) return;
+  std::vector<uint32_t> order(clients);
+  std::iota(order.begin(), order.end(), 0u);
+  for (uint32_t i = clients; i > 1; --i) std::swap(order[i - 1], order[stream.uniform_index(i)]);
+  slot_of_.assign(clients, -1);
+  for (uint32_t i = 0; i < caching; ++i) slot_of_[order[i]] = int32_t(i);
+  entries_.resize(size_t(caching) * size_t(records));
+}
+
+int ClientDnsCache::resolve(uint32_t client, uint32_t global_client, int record, double t, ResolverPool& resolvers) {
+  const int32_t slot = slot_of_[client];
+  if (slot < 0) return resolvers.resolve(global_client, record, t);
+  Entry& e = entries_[size_t(slot) * size_t(records_) + size_t(record)];
+  if (e.region >= 0 && t < e.expires) return e.region;
+  const int region = resolvers.resolve(global_client, record, t);
+  if (region >= 0) e = {region, t + ttl_s_};  // "forever": ttl_s_ is infinite
+  return region;
 }
 
 }  // namespace mrsim

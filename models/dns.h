@@ -22,8 +22,14 @@
 // Under geo, latency and weighted the health of each region's node is what the controller last told
 // (set_region_healthy), served `update_delay_s` later like any record change; a region with no healthy candidate
 // has no answer (NXDOMAIN/NODATA; the client fails the attempt at once).
-// Leaves out: the query round trip to the authoritative servers (resolution is instant), client-side caches
-// (browsers, JVM), negative caching, DNS outages (capability 4), Route 53's geoproximity bias and the nesting of
+// Resolver populations (`routing.resolvers`): besides the simple form (a `stale_fraction` of resolvers stretching
+// every answer by `stale_extra`), populations of resolvers each stretching by an extra time drawn once per resolver
+// from a fixed, uniform or exponential distribution (serve-stale and max-ttl clamps differ per operator); the rest
+// honour the TTL. Negative caching (RFC 2308): a "no answer" is kept for `negative_ttl` (default: the TTL).
+// Client caches (ClientDnsCache): a fraction of logical clients keep the answer they got for their own TTL, or for
+// ever, on top of their resolver's cache, as the JVM does with networkaddress.cache.ttl; they keep only answers,
+// never a "no answer" (the JVM's negative cache is separate and short), and fill at their first use.
+// Leaves out: the query round trip to the authoritative servers (resolution is instant), DNS outages (capability 4), Route 53's geoproximity bias and the nesting of
 // geolocation areas (a map entry names a client region, else the default answers).
 #pragma once
 
@@ -146,7 +152,7 @@ class ResolverPool {
 
   // Region the client will contact, or RecordPolicy::kNoAnswer when the authoritative servers had none.
   int resolve(uint32_t client, int record, double t);
-  bool is_stale_resolver(uint32_t resolver) const { return stretches_[resolver]; }
+  double extra_s(uint32_t resolver) const { return extra_s_[resolver]; }  // beyond the TTL; 0 honours it
 
  private:
   struct Entry {
@@ -157,8 +163,30 @@ class ResolverPool {
   const LocalClock& clock_;  // the region's resolvers clock (models/clocks.h)
   const AuthoritativeDns& authority_;
   RandomStream draws_;
-  std::vector<bool> stretches_;             // by resolver
+  double negative_ttl_s_;
+  std::vector<double> extra_s_;             // by resolver: how long past the TTL it keeps an answer
   std::vector<std::vector<Entry>> caches_;  // by resolver, by record
+};
+
+// The client-side caches of one client group (header comment).
+class ClientDnsCache {
+ public:
+  ClientDnsCache() = default;
+  // Exactly round(fraction x clients) clients cache, chosen by a shuffle drawn from `stream`.
+  ClientDnsCache(const ClientCacheConfig& config, uint32_t clients, int records, RandomStream stream);
+  bool enabled() const { return !slot_of_.empty(); }
+  // `client`: index within the group; `global_client`: what the resolver pool knows it by.
+  int resolve(uint32_t client, uint32_t global_client, int record, double t, ResolverPool& resolvers);
+
+ private:
+  struct Entry {
+    int region = -1;
+    double expires = -1;  // true time (client clocks are exact)
+  };
+  double ttl_s_ = 0;
+  int records_ = 0;
+  std::vector<int32_t> slot_of_;  // by client: -1, or its row of entries_
+  std::vector<Entry> entries_;    // [slot * records + record]
 };
 
 }  // namespace mrsim

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -306,6 +307,27 @@ Scenario build_scenario(const json& j) {
     s.routing.global_lb = {seconds(lb, "interval"), seconds(lb, "timeout"), u32(lb, "failure_threshold"),
                            u32(lb, "rise_threshold")};
   }
+  if (rt.contains("resolvers"))
+    for (const json& p : rt.at("resolvers")) {
+      ResolverPopulation population;
+      const json& extra = p.at("extra");
+      const std::string d = text(extra, "distribution");
+      population.distribution = d == "uniform"       ? ResolverPopulation::Extra::Uniform
+                                : d == "exponential" ? ResolverPopulation::Extra::Exponential
+                                                     : ResolverPopulation::Extra::Fixed;
+      population.fraction = number(p, "fraction");
+      if (extra.contains("min")) population.min_s = seconds(extra, "min");
+      if (extra.contains("max")) population.max_s = seconds(extra, "max");
+      if (extra.contains("mean")) population.mean_s = seconds(extra, "mean");
+      s.routing.resolvers.push_back(population);
+    }
+  if (rt.contains("client_cache")) {
+    const json& cc = rt.at("client_cache");
+    s.routing.client_cache.fraction = number(cc, "fraction");
+    s.routing.client_cache.ttl_s =
+        text(cc, "ttl") == "forever" ? std::numeric_limits<double>::infinity() : seconds(cc, "ttl");
+  }
+  if (rt.contains("negative_ttl")) s.routing.negative_ttl_s = seconds(rt, "negative_ttl");
   if (rt.contains("endpoints")) s.routing.endpoints = rt.at("endpoints").get<std::vector<std::string>>();
   if (rt.contains("circuit_breaker")) {
     const json& cb = rt.at("circuit_breaker");

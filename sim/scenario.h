@@ -71,6 +71,22 @@ struct DatabaseConfig {
 
 enum class WriteRouting { Primary, Local, HomeRegion };
 
+// routing.resolvers: a population of resolvers that stretch TTLs, each by an extra time drawn once per resolver.
+struct ResolverPopulation {
+  enum class Extra : uint8_t { Fixed, Uniform, Exponential } distribution = Extra::Fixed;
+  double fraction = 0;  // of each region's resolvers
+  double min_s = 0;     // fixed: the extra time; uniform: its lower bound
+  double max_s = 0;     // uniform: its upper bound
+  double mean_s = 0;    // exponential: its mean
+};
+
+// routing.client_cache: a fraction of logical clients keep their own resolved answers (the JVM's
+// networkaddress.cache.ttl, browsers' and stub resolvers' caches).
+struct ClientCacheConfig {
+  double fraction = 0;
+  double ttl_s = 0;  // infinity: "forever" (the JVM's default with a security manager)
+};
+
 // routing.kind "global_lb": an anycast front door with its own health checks of the regional backends.
 struct GlobalLbConfig {
   double interval_s = 5.0;
@@ -101,6 +117,9 @@ struct RoutingConfig {
   std::map<std::string, std::string> geo_map;
   std::string geo_default;
   std::map<std::string, double> weights;  // policy "weighted": region name -> weight
+  std::vector<ResolverPopulation> resolvers;  // TTL-stretching populations; the other resolvers honour the TTL
+  ClientCacheConfig client_cache;
+  double negative_ttl_s = -1;             // how long resolvers keep "no answer" (RFC 2308); < 0: the TTL
   GlobalLbConfig global_lb;               // kind "global_lb"
   std::vector<std::string> endpoints;     // kind "client": ordered list of regions
   CircuitBreakerConfig circuit_breaker;   // kind "client"

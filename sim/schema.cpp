@@ -649,6 +649,20 @@ class Walker {
                           "a duration shorter than interval (" + hc["interval"].get<std::string>() + ")",
                           as_written(child(at, "timeout"), hc["timeout"]));
     }
+    if (rt.contains("resolvers")) check_resolver_populations(rt, pointer);
+    if (rt.contains("client_cache")) {
+      if (kind != "dns") fail_foreign(rt, pointer, "client_cache", "unless kind is \"dns\"");
+      const std::string at = child(child(pointer, "client_cache"), "ttl");
+      const std::string ttl = rt["client_cache"]["ttl"].get<std::string>();
+      double seconds = -1;
+      try {
+        if (ttl != "forever") seconds = parse_duration_s(ttl);
+      } catch (const std::exception&) {
+      }
+      if (ttl != "forever" && !(seconds >= 0 && seconds <= 86400))
+        throw SchemaError(at, "a duration from 0s to 1d, or \"forever\"", describe_json(rt["client_cache"]["ttl"]));
+      if (ttl != "forever") rt["client_cache"]["ttl"] = format_duration(seconds);
+    }
     for (const char* key : {"endpoints", "circuit_breaker"})
       if (kind != "client" && rt.contains(key)) fail_foreign(rt, pointer, key, "unless kind is \"client\"");
     if (kind == "client") {
@@ -657,6 +671,40 @@ class Walker {
                           "nothing");
       for (size_t i = 0; i < rt["endpoints"].size(); ++i)
         check_node_region(rt["endpoints"][i], child(child(pointer, "endpoints"), i));
+    }
+  }
+
+  void check_resolver_populations(json& rt, const std::string& pointer) {
+    const std::string at = child(pointer, "resolvers");
+    if (rt["stale_fraction"].get<double>() != 0)
+      throw SchemaError(child(pointer, "stale_fraction"), "0 when \"resolvers\" describes the populations (give the "
+                        "stretching resolvers there)", describe_json(rt["stale_fraction"]));
+    double total = 0;
+    for (size_t i = 0; i < rt["resolvers"].size(); ++i) {
+      json& population = rt["resolvers"][i];
+      const std::string extra_at = child(child(at, i), "extra");
+      json& extra = population["extra"];
+      const std::string d = extra["distribution"].get<std::string>();
+      std::vector<std::string> needed = d == "fixed" ? std::vector<std::string>{"min"}
+                                        : d == "uniform" ? std::vector<std::string>{"min", "max"}
+                                                         : std::vector<std::string>{"mean"};
+      for (const char* key : {"min", "max", "mean"}) {
+        const bool wanted = std::find(needed.begin(), needed.end(), key) != needed.end();
+        if (wanted && !extra.contains(key))
+          throw SchemaError(child(extra_at, key), "a duration (required for a " + d + " distribution)", "nothing");
+        if (!wanted && extra.contains(key))
+          fail_foreign(extra, extra_at, key, "in a " + d + " distribution");
+      }
+      if (d == "uniform" && parse_duration_s(extra["max"].get<std::string>()) <
+                                parse_duration_s(extra["min"].get<std::string>()))
+        throw SchemaError(child(extra_at, "max"), "a duration of at least min (" + extra["min"].get<std::string>() + ")",
+                          as_written(child(extra_at, "max"), extra["max"]));
+      total += population["fraction"].get<double>();
+      if (total > 1 + 1e-9)
+        throw SchemaError(child(child(at, i), "fraction"),
+                          "fractions that sum to at most 1 over the populations (this one brings them to " +
+                              format_number(total) + ")",
+                          describe_json(population["fraction"]));
     }
   }
 

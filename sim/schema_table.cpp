@@ -135,6 +135,32 @@ const std::vector<FieldSpec> kSchema = {
      "Fraction of resolvers that keep serving an expired answer."},
     {"/routing/stale_extra", T::Duration, P::Default, "\"0s\"", 0, kDay, false, "",
      "How long past the TTL those resolvers keep it."},
+    {"/routing/resolvers", T::ObjectList, P::Optional, "", 1, 16, false, "",
+     "Populations of resolvers that stretch TTLs, each resolver by its own extra time (the general form of "
+     "`stale_fraction` / `stale_extra`, which must then stay 0); the resolvers no population takes honour the TTL."},
+    {"/routing/resolvers/*/fraction", T::Probability, P::Required, "", 0, 1, false, "",
+     "Fraction of each region's resolvers in this population; the populations' fractions sum to at most 1."},
+    {"/routing/resolvers/*/extra", T::Object, P::Required, "", 0, 0, false, "",
+     "How long past the TTL each resolver keeps answers, drawn once per resolver."},
+    {"/routing/resolvers/*/extra/distribution", T::Enum, P::Required, "", 0, 0, false, "fixed|uniform|exponential",
+     "`fixed`: `min` for every resolver; `uniform`: between `min` and `max`; `exponential`: with mean `mean`."},
+    {"/routing/resolvers/*/extra/min", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "`fixed` and `uniform` (required there): the extra time, or its lower bound."},
+    {"/routing/resolvers/*/extra/max", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "`uniform` only (required there): the upper bound, at least `min`."},
+    {"/routing/resolvers/*/extra/mean", T::Duration, P::Optional, "", 0, kDay, true, "",
+     "`exponential` only (required there): the mean extra time."},
+    {"/routing/client_cache", T::Object, P::Optional, "", 0, 0, false, "",
+     "`dns` only: clients that keep their own resolved answers on top of their resolver's cache, as the JVM's "
+     "`networkaddress.cache.ttl`; without it none."},
+    {"/routing/client_cache/fraction", T::Probability, P::Required, "", 0, 1, false, "",
+     "Fraction of each group's logical clients that cache."},
+    {"/routing/client_cache/ttl", T::String, P::Required, "", 1, 40, false, "",
+     "How long they keep an answer: a duration (at most 1d), or `forever` (the JVM's default under a security "
+     "manager)."},
+    {"/routing/negative_ttl", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "How long resolvers keep a \"no answer\" (RFC 2308 negative caching; a record policy has no answer when no "
+     "candidate region is healthy), default the TTL. Clients of such a resolver fail at once."},
     {"/routing/write_routing", T::Enum, P::Optional, "", 0, 0, false, "primary|local|home-region",
      "Where writes go: `primary` (single-primary's only choice and default), `local`: the client's own region "
      "(multi-primary default), `home-region`: the home region of the key or client (multi-primary only)."},

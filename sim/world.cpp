@@ -341,10 +341,14 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     const bool client_failover = s.routing.kind == "client";
     EndpointFailover failover;
     if (client_failover) failover = EndpointFailover(endpoints, s.routing.circuit_breaker, group.count);
+    ClientDnsCache cache;
+    if (s.routing.client_cache.fraction > 0)
+      cache = ClientDnsCache(s.routing.client_cache, group.count, dns.record_count(),
+                             RandomStream(s.seed, name + "/client_cache"));
     sg4::Actor::create(name, network.host(r, Endpoint::Client),
                        ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx,
                                         RandomStream(s.seed, name + "/backoff"), std::move(failover),
-                                        client_failover));
+                                        client_failover, std::move(cache)));
     first_client += group.count;
   }
 
