@@ -114,7 +114,8 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/entry_size", T::Size, P::Default, "\"256B\"", 1, 64 * kMiB, false, "",
      "Size of one replicated log entry."},
 
-    {"/routing", T::Object, P::Default, "{}", 0, 0, false, "", "How clients find the primary."},
+    {"/routing", T::Object, P::Default, "{}", 0, 0, false, "",
+     "How clients find a region: GeoDNS records, a global load balancer, or their own endpoint list."},
     {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns|global_lb|client",
      "Routing mechanism. `dns`: GeoDNS records and caching resolvers (Route 53). `global_lb`: an anycast front door "
      "(AWS Global Accelerator, GCP global load balancing) that forwards each request from the client's own region "
