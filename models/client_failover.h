@@ -8,6 +8,8 @@
 // skip it for `open`; then it is half-open: one trial attempt goes through, and its success closes the breaker, its
 // failure opens it again. When every endpoint's breaker is open the attempt fails at once (the breaker's fast
 // failure), without touching the network.
+// Reads and writes walk the same list: a write a replica refuses is a failed attempt and moves the client on, as
+// libpq's target_session_attrs=read-write searches its hosts for the primary.
 // Leaves out: failing back to the first endpoint once it recovers (a client stays where it is until that endpoint
 // fails), connection pools, and breakers judged on failure rates over sliding windows rather than consecutive
 // failures.

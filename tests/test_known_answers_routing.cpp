@@ -9,6 +9,8 @@
 #include "models/backoff.h"
 #include "models/client_failover.h"
 #include "models/dns.h"
+#include "sim/clock.h"
+#include "sim/recorder.h"
 #include "sim/random.h"
 #include "tests/child_simulation.h"
 
@@ -164,4 +166,131 @@ TEST_CASE("a circuit breaker opens after its threshold of consecutive failures, 
   CHECK(g.endpoint(0, 0) == 5);
   g.result(0, 5, false, 0);
   CHECK(g.endpoint(0, 1) == -1);
+}
+
+TEST_CASE("resolver populations take exactly their share of resolvers and draw each one's extra time from its "
+          "distribution",
+          "[unit]") {
+  Recorder recorder;
+  RoutingConfig config;
+  config.ttl_s = 60;
+  config.resolvers_per_region = 1000;
+  ResolverPopulation uniform;
+  uniform.distribution = ResolverPopulation::Extra::Uniform;
+  uniform.fraction = 0.3;
+  uniform.min_s = 60;
+  uniform.max_s = 600;
+  ResolverPopulation exponential;
+  exponential.distribution = ResolverPopulation::Extra::Exponential;
+  exponential.fraction = 0.5;
+  exponential.mean_s = 120;
+  config.resolvers = {uniform, exponential};
+  AuthoritativeDns dns(config, recorder, {"east", "west"});
+  dns.define(AuthoritativeDns::read_record(0), 0);
+  const LocalClock clock;
+  RandomStream phases(1, "resolvers/east"), draws(1, "resolvers/east/answers");
+  ResolverPool pool(config, clock, dns, dns.record_count(), phases, draws);
+  // The uniform population's extras lie in [min, max); the exponential one's are positive with mean `mean` (within
+  // 5 standard errors: an exponential's standard deviation is its mean); the other 20 % honour the TTL.
+  uint32_t in_uniform_range = 0, honouring = 0, exponential_count = 0;
+  double exponential_sum = 0;
+  for (uint32_t r = 0; r < config.resolvers_per_region; ++r) {
+    const double extra = pool.extra_s(r);
+    if (extra == 0) ++honouring;
+    // An exponential draw falls in [60, 600) with probability exp(-0.5) - exp(-5), so the two populations cannot be
+    // told apart by value; count them by the shares instead and check the exponential mean on the rest.
+    else if (extra >= 60 && extra < 600) ++in_uniform_range;
+    if (extra > 0) exponential_sum += extra, ++exponential_count;
+  }
+  CHECK(honouring == 200);
+  CHECK(exponential_count == 800);
+  const double p_exponential_in_range = std::exp(-60.0 / 120) - std::exp(-600.0 / 120);
+  const double expected_in_range = 300 + 500 * p_exponential_in_range;
+  CHECK(std::abs(in_uniform_range - expected_in_range) <= 5 * std::sqrt(500 * p_exponential_in_range *
+                                                                        (1 - p_exponential_in_range)));
+  const double expected_sum = 300 * (60 + 600) / 2.0 + 500 * 120.0;
+  const double sd_sum = std::sqrt(300 * std::pow(540.0, 2) / 12 + 500 * 120.0 * 120.0);
+  CHECK(std::abs(exponential_sum - expected_sum) <= 5 * sd_sum);
+}
+
+namespace {
+
+// Every client region's reads and writes answer east by a geo record with east as the only answer (the map is
+// empty); east is lost for 10 minutes at 10 min. While it is lost the record has no answer; the TTL is an hour, so
+// the resolvers that refreshed during the loss hold a "no answer", for the negative TTL only.
+const char* const kNegative = R"({
+  "name": "known-answer-negative-caching",
+  "duration": "40m",
+  "regions": [{"name": "east"}, {"name": "west"}, {"name": "europe"}],
+  "links": [{"between": ["east", "west"], "latency": "35ms", "bandwidth": "1Gbps"},
+            {"between": ["east", "europe"], "latency": "40ms", "bandwidth": "1Gbps"},
+            {"between": ["west", "europe"], "latency": "70ms", "bandwidth": "1Gbps"}],
+  "database": {"topology": "multi-primary", "regions": ["east", "west", "europe"], "keys": 1000},
+  "routing": {"policy": "geo", "geo": {"map": {}, "default": "east"}, "ttl": "1h", "write_routing": "local"},
+  "health_check": {"from": "europe"},
+  "clients": [{"region": "east", "count": 100, "rate_per_s": 100},
+              {"region": "west", "count": 100, "rate_per_s": 100},
+              {"region": "europe", "count": 100, "rate_per_s": 100}],
+  "faults": [{"at": "10m", "kind": "region_outage", "region": "east", "duration": "10m"}]
+})";
+
+// When the records answer east again: the last DNS change of the run.
+json last_dns_change(const Scenario&, const History& h) {
+  double last = 0;
+  for (const DnsChange& d : h.dns) last = std::max(last, d.t);
+  return last;
+}
+
+}  // namespace
+
+TEST_CASE("a resolver keeps a no-answer for the negative TTL, not the record's TTL", "[scenario][known-answer]") {
+  // Once the records answer east again (at A), each resolver holding a "no answer" asks again when it expires,
+  // at most the negative TTL later; the resolvers still holding east from before the loss were right all along. So
+  // the fault recovers by A + negative TTL (+ one RTO step), whatever the hour-long TTL; and not before A (less a
+  // step), as about a sixth of the 60 resolvers, each carrying 1/60 of the traffic, refreshed into a "no answer"
+  // during the loss.
+  const double start = 600, step = 1;
+  const double negative_ttl = GENERATE(5.0, 60.0);
+  const json out = mrsim_test::simulate_in_child(
+      kNegative, {"routing.negative_ttl=" + std::to_string(int(negative_ttl)) + "s"}, last_dns_change);
+  const double answered_again = out["extra"].get<double>();
+  const double recovered = start + number(out, "/report/faults/0/rto/rto_s");
+  INFO("negative TTL " << negative_ttl << " s: records answer again at " << answered_again << " s, recovered at "
+                       << recovered << " s");
+  CHECK(answered_again > start + 600);  // after the heal
+  CHECK(recovered > answered_again - step);
+  CHECK(recovered <= answered_again + negative_ttl + step);
+}
+
+TEST_CASE("clients that cache their answer for ever recover only when the region they cached comes back",
+          "[scenario][known-answer]") {
+  // A fifth of east's clients keep east for ever; east's clients carry a third of the traffic, so those fail 6.7 %
+  // of all operations until the heal, over the 1 % the RTO allows: the fault cannot recover before the region does. Without client caches the failover record moves everyone within detection + update delay + TTL.
+  const double outage = 600;
+  const char* const failover = R"({
+    "name": "known-answer-client-cache",
+    "duration": "40m",
+    "regions": [{"name": "east"}, {"name": "west"}, {"name": "europe"}],
+    "links": [{"between": ["east", "west"], "latency": "35ms", "bandwidth": "1Gbps"},
+              {"between": ["east", "europe"], "latency": "40ms", "bandwidth": "1Gbps"},
+              {"between": ["west", "europe"], "latency": "70ms", "bandwidth": "1Gbps"}],
+    "database": {"topology": "multi-primary", "regions": ["east", "west", "europe"], "keys": 1000},
+    "routing": {"ttl": "60s", "write_routing": "local"},
+    "health_check": {"from": "europe"},
+    "clients": [{"region": "east", "count": 100, "rate_per_s": 100, "max_retries": 0},
+                {"region": "west", "count": 100, "rate_per_s": 100, "max_retries": 0},
+                {"region": "europe", "count": 100, "rate_per_s": 100, "max_retries": 0}],
+    "faults": [{"at": "10m", "kind": "region_outage", "region": "east", "duration": "10m"}]
+  })";
+  const json cached =
+      mrsim_test::simulate_in_child(failover, {R"(routing.client_cache={"fraction": 0.2, "ttl": "forever"})"});
+  const json plain = mrsim_test::simulate_in_child(failover, {});
+  // Detection (at most 3 x 10 s + 5 s), the router's tick (1 s), the update delay (10 s) and the TTL (60 s).
+  const double dns_bound = 3 * 10 + 5 + 1 + 10 + 60 + 1;
+  CHECK(number(plain, "/report/faults/0/rto/rto_s") <= dns_bound);
+  // Without retries an operation fails exactly when invoked before the heal; a window [T, T + 10 s) holds once the
+  // failing share (a fifth of a third of the traffic) over [T, heal) is at most 1 % of the window, i.e. from
+  // heal - 0.01 x 10 / (0.2 / 3) = heal - 1.5 s; the RTO grid rounds up to the next step.
+  const double window = 10, threshold = 0.99, failing_share = 0.2 / 3, step = 1;
+  CHECK(number(cached, "/report/faults/0/rto/rto_s") >= outage - (1 - threshold) * window / failing_share - step);
 }
