@@ -20,8 +20,9 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
                                        std::vector<int> node_regions)
     : dns_(dns), first_home_record_(dns.home_record(0)) {
   const int n = network.region_count();
-  healthy_.assign(size_t(n), false);
-  for (int r : node_regions) healthy_[size_t(r)] = true;
+  healthy_.assign(size_t(n), std::vector<bool>(size_t(n), false));
+  for (auto& by_backend : healthy_)
+    for (int r : node_regions) by_backend[size_t(r)] = true;
   by_latency_.resize(size_t(n));
   for (int client = 0; client < n; ++client) {
     std::vector<int>& order = by_latency_[size_t(client)];
@@ -36,25 +37,29 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
 
 int GlobalLoadBalancer::controller_target(int record) const { return dns_.latest_requested(record); }
 
-void GlobalLoadBalancer::set_healthy(int region, bool healthy) {
-  healthy_[size_t(region)] = healthy;
+int GlobalLoadBalancer::set_healthy(int pop, int backend, bool healthy) {
+  const int before = nearest_[size_t(pop)];
+  healthy_[size_t(pop)][size_t(backend)] = healthy;
   recompute();
+  return nearest_[size_t(pop)] == before ? -2 : nearest_[size_t(pop)];
 }
 
 void GlobalLoadBalancer::recompute() {
   nearest_.assign(by_latency_.size(), -1);
   for (size_t client = 0; client < by_latency_.size(); ++client)
     for (int r : by_latency_[client])
-      if (healthy_[size_t(r)]) {
+      if (healthy_[client][size_t(r)]) {
         nearest_[client] = r;
         break;
       }
 }
 
-LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int region, double duration_s, RandomStream stream,
-                                 Network& network, const Store& db, GlobalLoadBalancer& lb, Recorder& recorder)
+LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int pop, int backend, double duration_s,
+                                 RandomStream stream, Network& network, const Store& db, GlobalLoadBalancer& lb,
+                                 Recorder& recorder)
     : config_(config),
-      region_(region),
+      pop_(pop),
+      backend_(backend),
       duration_s_(duration_s),
       stream_(stream),
       network_(network),
@@ -63,10 +68,10 @@ LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int region, doubl
       recorder_(recorder) {}
 
 void LbHealthChecker::operator()() {
-  const Route& route = network_.client_to_db(region_, region_);
+  const Route& route = network_.client_to_db(pop_, backend_);
   const uint32_t kProbeBytes = 200;  // an HTTP health check and its answer
   const double round_trip = 2 * route.transfer_s(kProbeBytes);
-  const int node = db_.node_in_region(region_);
+  const int node = db_.node_in_region(backend_);
   uint32_t failures = 0, successes = 0;
   bool healthy = true;
   // The checkers of different regions are not synchronised: each starts at its own seeded phase.
@@ -84,9 +89,13 @@ void LbHealthChecker::operator()() {
     if (healthy && failures >= config_.failure_threshold) healthy = false;
     if (!healthy && successes >= config_.rise_threshold) healthy = true;
     if (healthy == was) continue;
-    lb_.set_healthy(region_, healthy);
+    const int now_to = lb_.set_healthy(pop_, backend_, healthy);
+    const std::string pop = "global load balancer, PoP of region " + std::to_string(pop_);
     recorder_.decision({verdict_at, healthy ? "lb_backend_up" : "lb_backend_down", int16_t(node),
-                        "global load balancer: backend region " + std::to_string(region_)});
+                        pop + ": backend region " + std::to_string(backend_)});
+    // Where this PoP's requests go changed: a routing change (the RTO breakdown's routing_s).
+    if (now_to != -2)
+      recorder_.decision({verdict_at, "lb_reroute", kNoNode, pop + " -> region " + std::to_string(now_to)});
   }
 }
 

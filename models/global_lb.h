@@ -9,8 +9,9 @@
 // primary's region and home-region writes to the key's home, as the controller set them: the controller configures
 // the endpoint groups (an endpoint-group change), so the load balancer follows its "write" and "home.<R>" records
 // the moment they change, with no update delay and no TTL.
-// Health checks: one checker per backend region probes, from that region's edge, its app tier and database node
-// (the client -> app -> db route) every `interval` at a seeded phase; a probe fails when the route is down when it
+// Health checks: each point of presence (the edge of each client region) has its own checker of each backend,
+// probing the backend's app tier and database node over the route its requests take (edge -> app -> db) every
+// `interval` at a seeded phase, so a PoP cut from a backend by a partition stops sending there while others go on; a probe fails when the route is down when it
 // is sent or breaks before its answer, which is known after its timeout; `failure_threshold` consecutive failures
 // take the backend out, `rise_threshold` consecutive successes put it back. So a region loss is detected after
 // between (failure_threshold - 1) x interval + timeout and failure_threshold x interval + timeout.
@@ -18,9 +19,7 @@
 // the regions behind them), a PoP other than the client's own region's, traffic dials and endpoint weights,
 // client-affinity (source-IP stickiness), and connection draining: the only faults that turn a backend unhealthy
 // (region outage, partition) break its in-flight requests anyway, which then fail at the client's timeout; a
-// drain period that let them finish could change nothing here. A partition that cuts a client region from a
-// backend its own edge finds healthy is not seen by the checks (requests over the cut time out), as a health
-// check from the endpoint's own region would not see it either.
+// drain period that let them finish could change nothing here.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +46,10 @@ class GlobalLoadBalancer {
     const bool controller_record = record == kWriteRecordId || record >= first_home_record_;
     return controller_record ? controller_target(record) : nearest_[size_t(client_region)];
   }
-  void set_healthy(int region, bool healthy);
-  bool healthy(int region) const { return healthy_[size_t(region)]; }
+  // The checker at `pop` (a client region's edge) judged `backend` healthy or not. Returns the backend that PoP's
+  // reads and write-local writes now go to when that changed, else -2 (-1 is "none healthy").
+  int set_healthy(int pop, int backend, bool healthy);
+  bool healthy(int pop, int backend) const { return healthy_[size_t(pop)][size_t(backend)]; }
 
  private:
   int controller_target(int record) const;
@@ -58,20 +59,21 @@ class GlobalLoadBalancer {
   const AuthoritativeDns& dns_;
   int first_home_record_;                // "home.<R>" records from here on; "write" and these follow the controller
   std::vector<std::vector<int>> by_latency_;  // by client region: node regions, lowest route latency first
-  std::vector<bool> healthy_;            // by region
+  std::vector<std::vector<bool>> healthy_;  // by PoP (client region), by backend region
   std::vector<int> nearest_;             // by client region: the first healthy of by_latency_, or -1
 };
 
-// The load balancer's health checker of one backend region; an actor on that region's edge host.
+// The health checker, at one point of presence (a client region's edge host), of one backend region.
 class LbHealthChecker {
  public:
-  LbHealthChecker(const GlobalLbConfig& config, int region, double duration_s, RandomStream stream, Network& network,
-                  const Store& db, GlobalLoadBalancer& lb, Recorder& recorder);
+  LbHealthChecker(const GlobalLbConfig& config, int pop, int backend, double duration_s, RandomStream stream,
+                  Network& network, const Store& db, GlobalLoadBalancer& lb, Recorder& recorder);
   void operator()();
 
  private:
   GlobalLbConfig config_;
-  int region_;
+  int pop_;
+  int backend_;
   double duration_s_;
   RandomStream stream_;
   Network& network_;

@@ -105,8 +105,8 @@ std::vector<double> promotion_times(const History& history) {
 }
 
 // Times at which a DNS record starts being served with an answer other than its previous one (a record's first
-// entry is its initial definition, not a change), and at which the global load balancer takes a backend out or
-// puts it back (models/global_lb.h): both move where clients' requests go.
+// entry is its initial definition, not a change), and at which the global load balancer moves a point of
+// presence's requests to another backend (models/global_lb.h): both move where clients' requests go.
 std::vector<double> routing_change_times(const History& history) {
   std::map<std::string, uint8_t> previous;
   std::vector<double> times;
@@ -116,7 +116,7 @@ std::vector<double> routing_change_times(const History& history) {
     previous[d.record] = d.answer_region;
   }
   for (const ControllerDecision& d : history.decisions)
-    if (d.action == "lb_backend_down" || d.action == "lb_backend_up") times.push_back(d.t);
+    if (d.action == "lb_reroute") times.push_back(d.t);
   return times;
 }
 

@@ -310,16 +310,18 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
                                                   RandomStream(s.seed, "resolvers/" + s.regions[r].name + "/answers"));
   }
 
-  // The global load balancer and its health checkers, one per backend region on that region's edge host.
+  // The global load balancer and its health checkers: at each client region's edge (its point of presence), one
+  // per backend region.
   std::unique_ptr<GlobalLoadBalancer> lb;
   if (s.routing.kind == "global_lb") {
     lb = std::make_unique<GlobalLoadBalancer>(network, dns, node_regions);
-    for (int r : node_regions) {
-      const std::string name = "global_lb/health/" + s.regions[r].name;
-      sg4::Actor::create(name, network.host(r, Endpoint::Client),
-                         LbHealthChecker(s.routing.global_lb, r, s.duration_s, RandomStream(s.seed, name), network, db,
-                                         *lb, recorder));
-    }
+    for (int pop : client_regions)
+      for (int r : node_regions) {
+        const std::string name = "global_lb/health/" + s.regions[pop].name + "/" + s.regions[r].name;
+        sg4::Actor::create(name, network.host(pop, Endpoint::Client),
+                           LbHealthChecker(s.routing.global_lb, pop, r, s.duration_s, RandomStream(s.seed, name),
+                                           network, db, *lb, recorder));
+      }
   }
   std::vector<int> endpoints;
   for (const auto& e : s.routing.endpoints) endpoints.push_back(s.region_index(e));
