@@ -36,17 +36,17 @@ class EndpointFailover {
 
  private:
   struct Breaker {
-    uint32_t failures = 0;     // consecutive
+    uint32_t failures = 0;  // consecutive
     bool open = false;
     double open_until = 0;
-    bool trial_out = false;    // half-open: the one trial is in flight
+    bool trial_out = false;  // half-open: the one trial is in flight
   };
   bool admits(Breaker& b, double t);
   int index_of(int region) const;
 
   std::vector<int> endpoints_;
   CircuitBreakerConfig config_;
-  std::vector<uint8_t> current_;  // by client: index into endpoints_ (at most 64)
+  std::vector<uint8_t> current_;   // by client: index into endpoints_ (at most 64)
   std::vector<Breaker> breakers_;  // by endpoint index
 };
 

@@ -1,9 +1,8 @@
 #include "models/global_lb.h"
 
+#include <algorithm>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
-
-#include <algorithm>
 
 #include "models/dns.h"
 #include "models/network.h"
@@ -35,7 +34,9 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
   recompute();
 }
 
-int GlobalLoadBalancer::controller_target(int record) const { return dns_.latest_requested(record); }
+int GlobalLoadBalancer::controller_target(int record) const {
+  return dns_.latest_requested(record);
+}
 
 int GlobalLoadBalancer::set_healthy(int pop, int backend, bool healthy) {
   const int before = nearest_[size_t(pop)];

@@ -11,12 +11,12 @@
 // the moment they change, with no update delay and no TTL.
 // Health checks: each point of presence (the edge of each client region) has its own checker of each backend,
 // probing the backend's app tier and database node over the route its requests take (edge -> app -> db) every
-// `interval` at a seeded phase, so a PoP cut from a backend by a partition stops sending there while others go on; a probe fails when the route is down when it
-// is sent or breaks before its answer, which is known after its timeout; `failure_threshold` consecutive failures
-// take the backend out, `rise_threshold` consecutive successes put it back. So a region loss is detected after
-// between (failure_threshold - 1) x interval + timeout and failure_threshold x interval + timeout.
-// Leaves out: the edge's own failures (a region's edge outlives its datacenter, as anycast PoPs are separate from
-// the regions behind them), a PoP other than the client's own region's, traffic dials and endpoint weights,
+// `interval` at a seeded phase, so a PoP cut from a backend by a partition stops sending there while others go on; a
+// probe fails when the route is down when it is sent or breaks before its answer, which is known after its timeout;
+// `failure_threshold` consecutive failures take the backend out, `rise_threshold` consecutive successes put it back. So
+// a region loss is detected after between (failure_threshold - 1) x interval + timeout and failure_threshold x interval
+// + timeout. Leaves out: the edge's own failures (a region's edge outlives its datacenter, as anycast PoPs are separate
+// from the regions behind them), a PoP other than the client's own region's, traffic dials and endpoint weights,
 // client-affinity (source-IP stickiness), and connection draining: the only faults that turn a backend unhealthy
 // (region outage, partition) break its in-flight requests anyway, which then fail at the client's timeout; a
 // drain period that let them finish could change nothing here.
@@ -57,10 +57,10 @@ class GlobalLoadBalancer {
 
   static constexpr int kWriteRecordId = 0;  // AuthoritativeDns::kWriteRecord (checked in global_lb.cpp)
   const AuthoritativeDns& dns_;
-  int first_home_record_;                // "home.<R>" records from here on; "write" and these follow the controller
+  int first_home_record_;  // "home.<R>" records from here on; "write" and these follow the controller
   std::vector<std::vector<int>> by_latency_;  // by client region: node regions, lowest route latency first
-  std::vector<std::vector<bool>> healthy_;  // by PoP (client region), by backend region
-  std::vector<int> nearest_;             // by client region: the first healthy of by_latency_, or -1
+  std::vector<std::vector<bool>> healthy_;    // by PoP (client region), by backend region
+  std::vector<int> nearest_;                  // by client region: the first healthy of by_latency_, or -1
 };
 
 // The health checker, at one point of presence (a client region's edge host), of one backend region.

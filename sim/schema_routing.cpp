@@ -22,34 +22,35 @@ namespace {
 void check_resolver_populations(json& rt, const std::string& pointer, const AsWritten& as_written) {
   const std::string at = child(pointer, "resolvers");
   if (rt["stale_fraction"].get<double>() != 0)
-    throw SchemaError(child(pointer, "stale_fraction"), "0 when \"resolvers\" describes the populations (give the "
-                      "stretching resolvers there)", describe_json(rt["stale_fraction"]));
+    throw SchemaError(child(pointer, "stale_fraction"),
+                      "0 when \"resolvers\" describes the populations (give the "
+                      "stretching resolvers there)",
+                      describe_json(rt["stale_fraction"]));
   double total = 0;
   for (size_t i = 0; i < rt["resolvers"].size(); ++i) {
     json& population = rt["resolvers"][i];
     const std::string extra_at = child(child(at, i), "extra");
     json& extra = population["extra"];
     const std::string d = extra["distribution"].get<std::string>();
-    std::vector<std::string> needed = d == "fixed" ? std::vector<std::string>{"min"}
+    std::vector<std::string> needed = d == "fixed"     ? std::vector<std::string>{"min"}
                                       : d == "uniform" ? std::vector<std::string>{"min", "max"}
                                                        : std::vector<std::string>{"mean"};
     for (const char* key : {"min", "max", "mean"}) {
       const bool wanted = std::find(needed.begin(), needed.end(), key) != needed.end();
       if (wanted && !extra.contains(key))
         throw SchemaError(child(extra_at, key), "a duration (required for a " + d + " distribution)", "nothing");
-      if (!wanted && extra.contains(key))
-        fail_foreign(extra, extra_at, key, "in a " + d + " distribution");
+      if (!wanted && extra.contains(key)) fail_foreign(extra, extra_at, key, "in a " + d + " distribution");
     }
-    if (d == "uniform" && parse_duration_s(extra["max"].get<std::string>()) <
-                              parse_duration_s(extra["min"].get<std::string>()))
+    if (d == "uniform" &&
+        parse_duration_s(extra["max"].get<std::string>()) < parse_duration_s(extra["min"].get<std::string>()))
       throw SchemaError(child(extra_at, "max"), "a duration of at least min (" + extra["min"].get<std::string>() + ")",
                         as_written(child(extra_at, "max"), extra["max"]));
     total += population["fraction"].get<double>();
     if (total > 1 + 1e-9)
-      throw SchemaError(child(child(at, i), "fraction"),
-                        "fractions that sum to at most 1 over the populations (this one brings them to " +
-                            format_number(total) + ")",
-                        describe_json(population["fraction"]));
+      throw SchemaError(
+          child(child(at, i), "fraction"),
+          "fractions that sum to at most 1 over the populations (this one brings them to " + format_number(total) + ")",
+          describe_json(population["fraction"]));
   }
 }
 
@@ -60,8 +61,8 @@ void check_node_region(const json& v, const std::string& pointer, const std::vec
                        const std::string& what) {
   if (!v.is_string() || std::find(nodes.begin(), nodes.end(), v.get<std::string>()) == nodes.end())
     throw SchemaError(pointer,
-                      (what.empty() ? std::string("a region") : what + "a region") +
-                          " holding a database node (" + quoted_list(nodes) + ")" +
+                      (what.empty() ? std::string("a region") : what + "a region") + " holding a database node (" +
+                          quoted_list(nodes) + ")" +
                           (v.is_string() ? did_you_mean(v.get<std::string>(), nodes) : std::string()),
                       (what.empty() ? "" : "key ") + describe_json(v));
 }
@@ -72,8 +73,9 @@ void check_region_map(const json& v, const std::string& pointer, const std::vect
   for (auto& item : v.items()) {
     const std::string at = child(pointer, item.key());
     if (std::find(regions.begin(), regions.end(), item.key()) == regions.end())
-      throw SchemaError(at, "a key that is a region defined in /regions (" + quoted_list(regions) + ")" +
-                                did_you_mean(item.key(), regions),
+      throw SchemaError(at,
+                        "a key that is a region defined in /regions (" + quoted_list(regions) + ")" +
+                            did_you_mean(item.key(), regions),
                         "key " + shown_string(item.key()));
     check_node_region(item.value(), at, nodes);
   }
@@ -99,16 +101,19 @@ void check_routing_kind(json& rt, const std::string& pointer, const std::vector<
                         const AsWritten& as_written, const FillObject& fill) {
   const std::string kind = rt["kind"].get<std::string>(), policy = rt["policy"].get<std::string>();
   if (kind != "dns" && policy != "failover")
-    throw SchemaError(child(pointer, "policy"), "\"failover\" unless kind is \"dns\" (a " + kind +
-                      " routing asks no DNS record)", describe_json(rt["policy"]));
+    throw SchemaError(child(pointer, "policy"),
+                      "\"failover\" unless kind is \"dns\" (a " + kind + " routing asks no DNS record)",
+                      describe_json(rt["policy"]));
   if (policy != "geo" && rt.contains("geo")) fail_foreign(rt, pointer, "geo", "unless policy is \"geo\"");
   if (policy != "weighted" && rt.contains("weights"))
     fail_foreign(rt, pointer, "weights", "unless policy is \"weighted\"");
   if (policy == "geo" && !rt.contains("geo"))
     throw SchemaError(child(pointer, "geo"), "an object (required for policy \"geo\")", "nothing");
   if (policy == "weighted" && !rt.contains("weights"))
-    throw SchemaError(child(pointer, "weights"), "an object mapping region names to weights (required for policy "
-                      "\"weighted\")", "nothing");
+    throw SchemaError(child(pointer, "weights"),
+                      "an object mapping region names to weights (required for policy "
+                      "\"weighted\")",
+                      "nothing");
   if (policy == "geo") check_node_region(rt["geo"]["default"], child(child(pointer, "geo"), "default"), nodes);
   if (kind != "global_lb" && rt.contains("global_lb"))
     fail_foreign(rt, pointer, "global_lb", "unless kind is \"global_lb\"");

@@ -10,13 +10,13 @@
 #include "models/client_failover.h"
 #include "models/dns.h"
 #include "sim/clock.h"
-#include "sim/recorder.h"
 #include "sim/random.h"
+#include "sim/recorder.h"
 #include "tests/child_simulation.h"
 
 using namespace mrsim;
-using nlohmann::json;
 using mrsim_test::number;
+using nlohmann::json;
 
 namespace {
 
@@ -133,9 +133,10 @@ TEST_CASE("geo and latency records answer from the map, the default and the late
   CHECK(latency.answer(2, 0b011) == 0);
 }
 
-TEST_CASE("a circuit breaker opens after its threshold of consecutive failures, skips the endpoint while open, and "
-          "lets one trial through when half-open",
-          "[unit]") {
+TEST_CASE(
+    "a circuit breaker opens after its threshold of consecutive failures, skips the endpoint while open, and "
+    "lets one trial through when half-open",
+    "[unit]") {
   const CircuitBreakerConfig breaker{true, 3, 30.0};
   EndpointFailover f({5, 7}, breaker, 2);
   CHECK(f.endpoint(0, 0) == 5);
@@ -168,9 +169,10 @@ TEST_CASE("a circuit breaker opens after its threshold of consecutive failures, 
   CHECK(g.endpoint(0, 1) == -1);
 }
 
-TEST_CASE("resolver populations take exactly their share of resolvers and draw each one's extra time from its "
-          "distribution",
-          "[unit]") {
+TEST_CASE(
+    "resolver populations take exactly their share of resolvers and draw each one's extra time from its "
+    "distribution",
+    "[unit]") {
   Recorder recorder;
   RoutingConfig config;
   config.ttl_s = 60;
@@ -199,15 +201,16 @@ TEST_CASE("resolver populations take exactly their share of resolvers and draw e
     if (extra == 0) ++honouring;
     // An exponential draw falls in [60, 600) with probability exp(-0.5) - exp(-5), so the two populations cannot be
     // told apart by value; count them by the shares instead and check the exponential mean on the rest.
-    else if (extra >= 60 && extra < 600) ++in_uniform_range;
+    else if (extra >= 60 && extra < 600)
+      ++in_uniform_range;
     if (extra > 0) exponential_sum += extra, ++exponential_count;
   }
   CHECK(honouring == 200);
   CHECK(exponential_count == 800);
   const double p_exponential_in_range = std::exp(-60.0 / 120) - std::exp(-600.0 / 120);
   const double expected_in_range = 300 + 500 * p_exponential_in_range;
-  CHECK(std::abs(in_uniform_range - expected_in_range) <= 5 * std::sqrt(500 * p_exponential_in_range *
-                                                                        (1 - p_exponential_in_range)));
+  CHECK(std::abs(in_uniform_range - expected_in_range) <=
+        5 * std::sqrt(500 * p_exponential_in_range * (1 - p_exponential_in_range)));
   const double expected_sum = 300 * (60 + 600) / 2.0 + 500 * 120.0;
   const double sd_sum = std::sqrt(300 * std::pow(540.0, 2) / 12 + 500 * 120.0 * 120.0);
   CHECK(std::abs(exponential_sum - expected_sum) <= 5 * sd_sum);
@@ -265,7 +268,8 @@ TEST_CASE("a resolver keeps a no-answer for the negative TTL, not the record's T
 TEST_CASE("clients that cache their answer for ever recover only when the region they cached comes back",
           "[scenario][known-answer]") {
   // A fifth of east's clients keep east for ever; east's clients carry a third of the traffic, so those fail 6.7 %
-  // of all operations until the heal, over the 1 % the RTO allows: the fault cannot recover before the region does. Without client caches the failover record moves everyone within detection + update delay + TTL.
+  // of all operations until the heal, over the 1 % the RTO allows: the fault cannot recover before the region does.
+  // Without client caches the failover record moves everyone within detection + update delay + TTL.
   const double outage = 600;
   const char* const failover = R"({
     "name": "known-answer-client-cache",
