@@ -21,7 +21,9 @@
 //    with probability weight / (sum of their weights), from the resolver pool's own stream.
 // Under geo, latency and weighted the health of each region's node is what the controller last told
 // (set_region_healthy), served `update_delay_s` later like any record change; a region with no healthy candidate
-// has no answer (NXDOMAIN/NODATA; the client fails the attempt at once).
+// has no answer (NXDOMAIN/NODATA; the client fails the attempt at once). The controller still decides its own
+// moves of those records (they show as its decisions, and latest_requested() returns them) but the policy's answer
+// is what the authoritative servers serve.
 // Resolver populations (`routing.resolvers`): besides the simple form (a `stale_fraction` of resolvers stretching
 // every answer by `stale_extra`), populations of resolvers each stretching by an extra time drawn once per resolver
 // from a fixed, uniform or exponential distribution (serve-stale and max-ttl clamps differ per operator); the rest
