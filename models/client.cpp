@@ -27,7 +27,14 @@ ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, 
       routing_(client_failover ? Routing::Client : context.lb ? Routing::GlobalLb : Routing::Dns),
       backoff_stream_(backoff),
       failover_(std::move(failover)),
-      client_cache_(std::move(client_cache)) {}
+      client_cache_(std::move(client_cache)) {
+  for (int target = 0; target < ctx_.network.region_count(); ++target) {
+    request_route_.push_back(ctx_.lb ? &ctx_.lb->request_route(region_, target)
+                                     : &ctx_.network.client_to_db(region_, target));
+    reply_route_.push_back(ctx_.lb ? &ctx_.lb->reply_route(target, region_)
+                                   : &ctx_.network.db_to_client(target, region_));
+  }
+}
 
 void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
   events_.push({t, seq_++, slot, type, outcome});
@@ -106,7 +113,7 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
     schedule(t, EventType::AttemptFailed, s, Outcome::Error);
     return;
   }
-  const Route& route = ctx_.network.client_to_db(region_, slot.target_region);
+  const Route& route = *request_route_[size_t(slot.target_region)];
   const double arrival = t + route.transfer_s(config_.request_bytes);
   if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s) {
     slot.phase = Phase::Waiting;
@@ -122,7 +129,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
   Slot& slot = slots_[s];
   OpRecord& r = slot.rec;
   const double deadline = slot.attempt_start + config_.timeout_s;
-  if (ctx_.network.broken_during(ctx_.network.client_to_db(region_, slot.target_region), slot.attempt_start, t)) {
+  if (ctx_.network.broken_during(*request_route_[size_t(slot.target_region)], slot.attempt_start, t)) {
     slot.phase = Phase::Waiting;
     schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
     return;
@@ -147,7 +154,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
   }
   r.node = int16_t(node);
   r.served_s = t;
-  const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+  const Route& back = *reply_route_[size_t(slot.target_region)];
   const double reply_at = reply_send + back.transfer_s(config_.response_bytes);
   if (reply_at > deadline) {
     slot.phase = Phase::Waiting;
@@ -181,7 +188,7 @@ void ClientPopulation::on_network_change(double t) {
   for (uint32_t s = 0; s < slots_.size(); ++s) {
     Slot& slot = slots_[s];
     if (slot.phase != Phase::Reply) continue;
-    const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+    const Route& back = *reply_route_[size_t(slot.target_region)];
     const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
                         (slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t));
     if (!broken) continue;

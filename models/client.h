@@ -111,6 +111,9 @@ class ClientPopulation {
   RandomStream stream_;
   Context ctx_;
   enum class Routing : uint8_t { Dns, GlobalLb, Client } routing_;
+  // By target region, the routes a request and its reply take: the network's client <-> app -> db routes, or
+  // through the load balancer's point of presence. Pointers into the Network or the load balancer, set once.
+  std::vector<const Route*> request_route_, reply_route_;
   RandomStream backoff_stream_;
   EndpointFailover failover_;
   ClientDnsCache client_cache_;  // routing.client_cache; disabled (empty) without it

@@ -15,9 +15,27 @@ namespace sg4 = simgrid::s4u;
 
 static_assert(AuthoritativeDns::kWriteRecord == 0, "GlobalLoadBalancer::kWriteRecordId mirrors it");
 
+namespace {
+
+// Two routes end to end (client -> PoP edge, then PoP edge -> app -> db), as Network joins its own.
+Route joined(const Route& a, const Route& b) {
+  Route r;
+  r.latency_s = a.latency_s + b.latency_s;
+  r.bottleneck_Bps = std::min(a.bottleneck_Bps, b.bottleneck_Bps);
+  r.elements = a.elements;
+  r.elements.insert(r.elements.end(), b.elements.begin(), b.elements.end());
+  std::sort(r.elements.begin(), r.elements.end());
+  r.elements.erase(std::unique(r.elements.begin(), r.elements.end()), r.elements.end());
+  r.wan_links = a.wan_links;
+  r.wan_links.insert(r.wan_links.end(), b.wan_links.begin(), b.wan_links.end());
+  return r;
+}
+
+}  // namespace
+
 GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const AuthoritativeDns& dns,
-                                       std::vector<int> node_regions)
-    : dns_(dns), first_home_record_(dns.home_record(0)) {
+                                       std::vector<int> node_regions, int pop)
+    : dns_(dns), first_home_record_(dns.home_record(0)), pop_(pop) {
   const int n = network.region_count();
   healthy_.assign(size_t(n), std::vector<bool>(size_t(n), false));
   for (auto& by_backend : healthy_)
@@ -31,6 +49,24 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
       return network.client_to_db(client, a).latency_s < network.client_to_db(client, b).latency_s;
     });
   }
+  for (int client = 0; client < n; ++client)
+    for (int backend = 0; backend < n; ++backend) {
+      if (pop_ < 0 || pop_ == client) {
+        request_.push_back(network.client_to_db(client, backend));
+        continue;
+      }
+      request_.push_back(joined(network.route(client, Endpoint::Client, pop_, Endpoint::Client),
+                                network.client_to_db(pop_, backend)));
+    }
+  for (int backend = 0; backend < n; ++backend)
+    for (int client = 0; client < n; ++client) {
+      if (pop_ < 0 || pop_ == client) {
+        reply_.push_back(network.db_to_client(backend, client));
+        continue;
+      }
+      reply_.push_back(joined(network.db_to_client(backend, pop_),
+                              network.route(pop_, Endpoint::Client, client, Endpoint::Client)));
+    }
   recompute();
 }
 
@@ -39,6 +75,7 @@ int GlobalLoadBalancer::controller_target(int record) const {
 }
 
 int GlobalLoadBalancer::set_healthy(int pop, int backend, bool healthy) {
+  // Under one fixed PoP its own region's entry stands for every client region's.
   const int before = nearest_[size_t(pop)];
   healthy_[size_t(pop)][size_t(backend)] = healthy;
   recompute();
@@ -47,12 +84,14 @@ int GlobalLoadBalancer::set_healthy(int pop, int backend, bool healthy) {
 
 void GlobalLoadBalancer::recompute() {
   nearest_.assign(by_latency_.size(), -1);
-  for (size_t client = 0; client < by_latency_.size(); ++client)
-    for (int r : by_latency_[client])
-      if (healthy_[client][size_t(r)]) {
+  for (size_t client = 0; client < by_latency_.size(); ++client) {
+    const size_t pop = size_t(pop_of(int(client)));
+    for (int r : by_latency_[pop])
+      if (healthy_[pop][size_t(r)]) {
         nearest_[client] = r;
         break;
       }
+  }
 }
 
 LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int pop, int backend, double duration_s,

@@ -305,7 +305,7 @@ Scenario build_scenario(const json& j) {
   if (rt.contains("global_lb")) {
     const json& lb = rt.at("global_lb").at("health_check");
     s.routing.global_lb = {seconds(lb, "interval"), seconds(lb, "timeout"), u32(lb, "failure_threshold"),
-                           u32(lb, "rise_threshold")};
+                           u32(lb, "rise_threshold"), text(rt.at("global_lb"), "pop")};
   }
   if (rt.contains("resolvers"))
     for (const json& p : rt.at("resolvers")) {

@@ -93,6 +93,7 @@ struct GlobalLbConfig {
   double timeout_s = 2.0;
   uint32_t failure_threshold = 2;
   uint32_t rise_threshold = 2;
+  std::string pop = "nearest";  // where requests enter: "nearest" (the client's own region's edge) or a region
 };
 
 // routing.kind "client": each client's ordered endpoint list and per-endpoint circuit breaker.

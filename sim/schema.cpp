@@ -584,7 +584,7 @@ class Walker {
       if (!rt.contains("home")) rt["home"] = "key";
       if (!rt.contains("home_failover")) rt["home_failover"] = "successor";
     }
-    schema_routing::check_routing_kind(rt, pointer, node_regions(),
+    schema_routing::check_routing_kind(rt, pointer, regions_, node_regions(),
                                        [&](const std::string& at, const json& now) { return as_written(at, now); },
                                        [&](json& lb, const std::string& at) {
                                          walk_value(lb, *schema_row_for("/routing/global_lb"), at);

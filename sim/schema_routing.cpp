@@ -97,8 +97,8 @@ void check_region_weights(const json& v, const std::string& pointer, const std::
 }
 
 // Each routing kind and policy takes its own keys, and no other kind's.
-void check_routing_kind(json& rt, const std::string& pointer, const std::vector<std::string>& nodes,
-                        const AsWritten& as_written, const FillObject& fill) {
+void check_routing_kind(json& rt, const std::string& pointer, const std::vector<std::string>& regions,
+                        const std::vector<std::string>& nodes, const AsWritten& as_written, const FillObject& fill) {
   const std::string kind = rt["kind"].get<std::string>(), policy = rt["policy"].get<std::string>();
   if (kind != "dns" && policy != "failover")
     throw SchemaError(child(pointer, "policy"),
@@ -122,6 +122,12 @@ void check_routing_kind(json& rt, const std::string& pointer, const std::vector<
       rt["global_lb"] = json::object();
       fill(rt["global_lb"], child(pointer, "global_lb"));
     }
+    const json& pop = rt["global_lb"]["pop"];
+    if (pop != "nearest" && std::find(regions.begin(), regions.end(), pop.get<std::string>()) == regions.end())
+      throw SchemaError(child(child(pointer, "global_lb"), "pop"),
+                        "\"nearest\" or a region defined in /regions (" + quoted_list(regions) + ")" +
+                            did_you_mean(pop.get<std::string>(), regions),
+                        describe_json(pop));
     const std::string at = child(child(pointer, "global_lb"), "health_check");
     const json& hc = rt["global_lb"]["health_check"];
     if (parse_duration_s(hc["timeout"].get<std::string>()) >= parse_duration_s(hc["interval"].get<std::string>()))

@@ -25,7 +25,7 @@ void check_region_map(const nlohmann::json& v, const std::string& pointer, const
 // routing.weights: regions holding a node to weights >= 0, not all 0.
 void check_region_weights(const nlohmann::json& v, const std::string& pointer, const std::vector<std::string>& nodes);
 // Each routing kind and DNS policy takes its own keys and no other's; fills global_lb's defaults under its kind.
-void check_routing_kind(nlohmann::json& rt, const std::string& pointer, const std::vector<std::string>& nodes,
-                        const AsWritten& as_written, const FillObject& fill);
+void check_routing_kind(nlohmann::json& rt, const std::string& pointer, const std::vector<std::string>& regions,
+                        const std::vector<std::string>& nodes, const AsWritten& as_written, const FillObject& fill);
 
 }  // namespace mrsim::schema_routing

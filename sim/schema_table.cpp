@@ -185,6 +185,9 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/global_lb", T::Object, P::Optional, "", 0, 0, false, "",
      "kind `global_lb` only (filled with its defaults there): the front door's own health checks of the regional "
      "backends."},
+    {"/routing/global_lb/pop", T::String, P::Default, "\"nearest\"", 1, 64, false, "",
+     "Where requests enter: `nearest`, the anycast edge in the client's own region; or a region's name, one edge "
+     "every request goes through (a single regional front door), paying the way there and back."},
     {"/routing/global_lb/health_check", T::Object, P::Default, "{}", 0, 0, false, "",
      "Probes from each backend region's edge to its app tier and database node (as Global Accelerator's checks "
      "of a regional endpoint)."},

@@ -314,8 +314,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   // per backend region.
   std::unique_ptr<GlobalLoadBalancer> lb;
   if (s.routing.kind == "global_lb") {
-    lb = std::make_unique<GlobalLoadBalancer>(network, dns, node_regions);
-    for (int pop : client_regions)
+    const int fixed_pop = s.routing.global_lb.pop == "nearest" ? -1 : s.region_index(s.routing.global_lb.pop);
+    lb = std::make_unique<GlobalLoadBalancer>(network, dns, node_regions, fixed_pop);
+    const std::vector<int> pops = fixed_pop < 0 ? client_regions : std::vector<int>{fixed_pop};
+    for (int pop : pops)
       for (int r : node_regions) {
         const std::string name = "global_lb/health/" + s.regions[pop].name + "/" + s.regions[r].name;
         sg4::Actor::create(name, network.host(pop, Endpoint::Client),
