@@ -7,20 +7,34 @@
 #include <limits>
 
 #include "models/store.h"
+#include "models/backoff.h"
 #include "models/dns.h"
+#include "models/global_lb.h"
 #include "models/network.h"
 #include "sim/recorder.h"
 
 namespace mrsim {
 
 ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client,
-                                   double duration_s, RandomStream stream, Context context)
+                                   double duration_s, RandomStream stream, Context context, RandomStream backoff,
+                                   EndpointFailover failover, bool client_failover, ClientDnsCache client_cache)
     : config_(config),
       region_(region),
       first_client_(first_client),
       duration_s_(duration_s),
       stream_(stream),
-      ctx_(context) {}
+      ctx_(context),
+      routing_(client_failover ? Routing::Client : context.lb ? Routing::GlobalLb : Routing::Dns),
+      backoff_stream_(backoff),
+      failover_(std::move(failover)),
+      client_cache_(std::move(client_cache)) {
+  for (int target = 0; target < ctx_.network.region_count(); ++target) {
+    request_route_.push_back(ctx_.lb ? &ctx_.lb->request_route(region_, target)
+                                     : &ctx_.network.client_to_db(region_, target));
+    reply_route_.push_back(ctx_.lb ? &ctx_.lb->reply_route(target, region_)
+                                   : &ctx_.network.db_to_client(target, region_));
+  }
+}
 
 void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
   events_.push({t, seq_++, slot, type, outcome});
@@ -89,8 +103,23 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   slot.attempt_start = t;
   const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
                                              : ctx_.write_records.record(region_, r.client, r.key);
-  slot.target_region = ctx_.resolvers.resolve(r.client, record, t);
-  const Route& route = ctx_.network.client_to_db(region_, slot.target_region);
+  switch (routing_) {
+    case Routing::Dns:
+      slot.target_region = client_cache_.enabled()
+                               ? client_cache_.resolve(r.client - first_client_, r.client, record, t, ctx_.resolvers)
+                               : ctx_.resolvers.resolve(r.client, record, t);
+      break;
+    case Routing::GlobalLb: slot.target_region = ctx_.lb->backend(region_, record); break;
+    case Routing::Client: slot.target_region = failover_.endpoint(r.client - first_client_, t); break;
+  }
+  // No answer (NXDOMAIN/NODATA), no healthy backend (the load balancer's 503) or every breaker open: nothing to
+  // connect to, the attempt fails at once.
+  if (slot.target_region < 0) {
+    slot.phase = Phase::Waiting;
+    schedule(t, EventType::AttemptFailed, s, Outcome::Error);
+    return;
+  }
+  const Route& route = *request_route_[size_t(slot.target_region)];
   const double arrival = t + route.transfer_s(config_.request_bytes);
   if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s) {
     slot.phase = Phase::Waiting;
@@ -106,7 +135,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
   Slot& slot = slots_[s];
   OpRecord& r = slot.rec;
   const double deadline = slot.attempt_start + config_.timeout_s;
-  if (ctx_.network.broken_during(ctx_.network.client_to_db(region_, slot.target_region), slot.attempt_start, t)) {
+  if (ctx_.network.broken_during(*request_route_[size_t(slot.target_region)], slot.attempt_start, t)) {
     slot.phase = Phase::Waiting;
     schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
     return;
@@ -131,7 +160,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
   }
   r.node = int16_t(node);
   r.served_s = t;
-  const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+  const Route& back = *reply_route_[size_t(slot.target_region)];
   const double reply_at = reply_send + back.transfer_s(config_.response_bytes);
   if (reply_at > deadline) {
     slot.phase = Phase::Waiting;
@@ -165,7 +194,7 @@ void ClientPopulation::on_network_change(double t) {
   for (uint32_t s = 0; s < slots_.size(); ++s) {
     Slot& slot = slots_[s];
     if (slot.phase != Phase::Reply) continue;
-    const Route& back = ctx_.network.db_to_client(slot.target_region, region_);
+    const Route& back = *reply_route_[size_t(slot.target_region)];
     const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
                         (slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t));
     if (!broken) continue;
@@ -177,8 +206,14 @@ void ClientPopulation::on_network_change(double t) {
 
 void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
   Slot& slot = slots_[s];
+  if (routing_ == Routing::Client && slot.target_region >= 0)
+    failover_.result(slot.rec.client - first_client_, slot.target_region, false, t);
   if (slot.rec.attempts <= config_.max_retries) {
-    schedule(t + config_.retry_backoff_s, EventType::AttemptStart, s);
+    const double wait = config_.exponential_backoff
+                            ? full_jitter_backoff_s(config_.retry_backoff_s, config_.backoff_cap_s,
+                                                    slot.rec.attempts - 1, backoff_stream_)
+                            : config_.retry_backoff_s;
+    schedule(t + wait, EventType::AttemptStart, s);
     return;
   }
   finish(s, why, t);
@@ -186,6 +221,8 @@ void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
 
 void ClientPopulation::finish(uint32_t s, Outcome outcome, double t) {
   Slot& slot = slots_[s];
+  if (routing_ == Routing::Client && outcome == Outcome::Ok)
+    failover_.result(slot.rec.client - first_client_, slot.target_region, true, t);
   slot.rec.outcome = outcome;
   slot.rec.complete_s = t;
   ctx_.recorder.op(slot.rec);

@@ -10,7 +10,12 @@
 // attempt (timeout or refusal) is retried after a fixed backoff, up to `max_retries` times; the operation's outcome
 // is its last attempt's. A request sent over a dead route is lost and the client learns of it only at the timeout
 // (no TCP reset from a dead region), as is a request or reply whose route breaks in flight.
-// Leaves out: client-side DNS caches, connection pools, exponential backoff and jitter, closed-loop clients.
+// How an attempt finds its region depends on routing.kind: `dns` resolves the record through the client's resolver
+// (models/dns.h); `global_lb` asks the global load balancer, bypassing DNS (models/global_lb.h); `client` takes
+// the client's current endpoint from its ordered list (models/client_failover.h), which learns each attempt's
+// result. A retry waits `retry_backoff`, or with `exponential-jitter` a full-jitter draw (models/backoff.h) from
+// the population's own backoff stream.
+// Leaves out: client-side DNS caches, connection pools, closed-loop clients.
 //
 // Why one actor for many clients: see models/network.h. Each operation costs two actor wake-ups (send, serve);
 // its completion is settled without one, because nothing else depends on it — a reply in flight is checked against
@@ -22,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "models/client_failover.h"
+#include "models/dns.h"
 #include "sim/history.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
@@ -33,6 +40,7 @@ class Store;
 class AuthoritativeDns;
 class ResolverPool;
 class WriteRecords;
+class GlobalLoadBalancer;
 class Recorder;
 struct Route;
 
@@ -47,10 +55,14 @@ class ClientPopulation {
     Recorder& recorder;
     const ZipfTable* zipf;  // shared key-popularity table, nullptr for uniform keys
     uint32_t keys;
+    const GlobalLoadBalancer* lb = nullptr;  // routing.kind "global_lb"
   };
 
+  // `backoff`: the population's own stream for exponential-jitter backoff draws. `failover`: for routing.kind
+  // "client", the group's endpoint list (empty otherwise).
   ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client, double duration_s,
-                   RandomStream stream, Context context);
+                   RandomStream stream, Context context, RandomStream backoff, EndpointFailover failover = {},
+                   bool client_failover = false, ClientDnsCache client_cache = {});
   void operator()();
 
  private:
@@ -98,6 +110,13 @@ class ClientPopulation {
   double duration_s_;
   RandomStream stream_;
   Context ctx_;
+  enum class Routing : uint8_t { Dns, GlobalLb, Client } routing_;
+  // By target region, the routes a request and its reply take: the network's client <-> app -> db routes, or
+  // through the load balancer's point of presence. Pointers into the Network or the load balancer, set once.
+  std::vector<const Route*> request_route_, reply_route_;
+  RandomStream backoff_stream_;
+  EndpointFailover failover_;
+  ClientDnsCache client_cache_;  // routing.client_cache; disabled (empty) without it
 
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;

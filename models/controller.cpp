@@ -232,6 +232,7 @@ void FailoverController::fail_over(double t) {
 }
 
 void FailoverController::route_reads(double t) {
+  for (int n = 0; n < db_.node_count(); ++n) dns_.set_region_healthy(db_.region(n), serving(n), t);  // policies
   for (int region : client_regions_) {
     const int record = AuthoritativeDns::read_record(region);
     const int local = db_.node_in_region(region);

@@ -59,6 +59,7 @@ void RegionRouter::operator()() {
 }
 
 void RegionRouter::step(double t) {
+  for (int n = 0; n < store_.node_count(); ++n) dns_.set_region_healthy(store_.region(n), serving(n), t);  // policies
   if (!reroutes_) return;
   for (int region : client_regions_) {
     const int local = store_.node_in_region(region);

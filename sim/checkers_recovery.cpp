@@ -104,16 +104,19 @@ std::vector<double> promotion_times(const History& history) {
   return times;
 }
 
-// Times at which a DNS record starts being served with an answer other than its previous one; a record's first
-// entry is its initial definition, not a change.
+// Times at which a DNS record starts being served with an answer other than its previous one (a record's first
+// entry is its initial definition, not a change), and at which the global load balancer moves a point of
+// presence's requests to another backend (models/global_lb.h): both move where clients' requests go.
 std::vector<double> routing_change_times(const History& history) {
   std::map<std::string, uint8_t> previous;
   std::vector<double> times;
   for (const DnsChange& d : history.dns) {
     const auto it = previous.find(d.record);
-    if (it != previous.end() && it->second != d.answer_region) times.push_back(d.t);
+    if (it != previous.end() && (it->second != d.answer_region || d.reweighted)) times.push_back(d.t);
     previous[d.record] = d.answer_region;
   }
+  for (const ControllerDecision& d : history.decisions)
+    if (d.action == "lb_reroute") times.push_back(d.t);
   return times;
 }
 

@@ -62,6 +62,9 @@ constexpr double kBytesPerOperationInFlight = 320;
 // Per resolver: its cache, one 16-byte entry per DNS record (the write record and one read record per region), and
 // the vector around it. From the structures' sizes (models/dns.h).
 constexpr double kResolverEntryBytes = 16, kResolverBytes = 48;
+// Client-side DNS caches (routing.client_cache): a 4-byte slot index per logical client of a group, and for each
+// caching client one 16-byte entry per DNS record. From the structures' sizes (ClientDnsCache, models/dns.h).
+constexpr double kClientCacheSlotBytes = 4;
 
 std::string format_count(double n) {
   char buf[64];
@@ -172,6 +175,15 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   const double per_resolver = kResolverBytes + kResolverEntryBytes * (1.0 + 3.0 * double(s.regions.size()));
   e.terms.push_back(term(resolvers, per_resolver, "resolvers", "/routing/resolvers_per_region",
                          "lower /routing/resolvers_per_region"));
+
+  if (s.routing.client_cache.fraction > 0) {
+    const double caching = std::round(s.routing.client_cache.fraction * clients);
+    const double per_caching_client = kResolverEntryBytes * (1.0 + 3.0 * double(s.regions.size()));
+    // Every client's slot index is charged to the caching clients, so that the term counts caches.
+    e.terms.push_back(term(caching, per_caching_client + clients * kClientCacheSlotBytes / std::max(caching, 1.0),
+                           "client-side DNS caches", "/routing/client_cache/fraction, /clients/*/count",
+                           "lower /routing/client_cache/fraction or /clients/*/count"));
+  }
 
   std::stable_sort(e.terms.begin(), e.terms.end(),
                    [](const MemoryTerm& a, const MemoryTerm& b) { return a.bytes > b.bytes; });

@@ -107,6 +107,9 @@ struct DnsChange {
   double t = 0;           // time the new answer is served by the authoritative servers
   std::string record;     // "write" or "read.<client region>"
   uint8_t answer_region = 0;
+  // A weighted record (models/dns.h) whose set of healthy weighted regions changed: a change even when the region
+  // shown (the heaviest) stays the same.
+  bool reweighted = false;
 };
 
 struct ControllerDecision {

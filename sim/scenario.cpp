@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -175,14 +176,15 @@ std::string apply_set(json& root, const std::string& argument, const std::string
         (*node)[token] = value;
         return pointer;
       }
-      bool container = row->type == FieldType::Object || row->type == FieldType::ReplicationModes ||
-                       row->type == FieldType::Expectations || is_array_type(row->type);
+      const bool map = row->type == FieldType::ReplicationModes || row->type == FieldType::Expectations ||
+                       row->type == FieldType::RegionMap || row->type == FieldType::RegionWeights;
+      bool container = row->type == FieldType::Object || map || is_array_type(row->type);
       if (!container) throw fail("nothing after " + pointer + " (a single value)", shown_string(tokens[i + 1]));
       if (!node->contains(token)) (*node)[token] = is_array_type(row->type) ? json::array() : json::object();
       node = &(*node)[token];
       kind = row->type == FieldType::Object                                                     ? Kind::Object
              : row->type == FieldType::ObjectList                                               ? Kind::List
-             : row->type == FieldType::ReplicationModes || row->type == FieldType::Expectations ? Kind::Map
+             : map                                                                              ? Kind::Map
                                                                                                 : Kind::Value;
       continue;
     }
@@ -282,19 +284,55 @@ Scenario build_scenario(const json& j) {
   s.database.entry_bytes = bytes(db, "entry_size");
 
   const json& rt = j.at("routing");
-  s.routing = {text(rt, "kind"),
-               text(rt, "policy"),
-               seconds(rt, "ttl"),
-               seconds(rt, "update_delay"),
-               u32(rt, "resolvers_per_region"),
-               number(rt, "stale_fraction"),
-               seconds(rt, "stale_extra")};
+  s.routing.kind = text(rt, "kind");
+  s.routing.policy = text(rt, "policy");
+  s.routing.ttl_s = seconds(rt, "ttl");
+  s.routing.update_delay_s = seconds(rt, "update_delay");
+  s.routing.resolvers_per_region = u32(rt, "resolvers_per_region");
+  s.routing.stale_fraction = number(rt, "stale_fraction");
+  s.routing.stale_extra_s = seconds(rt, "stale_extra");
   const std::string writes = text(rt, "write_routing");
   s.routing.writes = writes == "local"         ? WriteRouting::Local
                      : writes == "home-region" ? WriteRouting::HomeRegion
                                                : WriteRouting::Primary;
   if (rt.contains("home")) s.routing.home_by_client = text(rt, "home") == "client";
   if (rt.contains("home_failover")) s.routing.home_moves = text(rt, "home_failover") == "successor";
+  if (rt.contains("geo")) {
+    s.routing.geo_map = rt.at("geo").at("map").get<std::map<std::string, std::string>>();
+    s.routing.geo_default = text(rt.at("geo"), "default");
+  }
+  if (rt.contains("weights")) s.routing.weights = rt.at("weights").get<std::map<std::string, double>>();
+  if (rt.contains("global_lb")) {
+    const json& lb = rt.at("global_lb").at("health_check");
+    s.routing.global_lb = {seconds(lb, "interval"), seconds(lb, "timeout"), u32(lb, "failure_threshold"),
+                           u32(lb, "rise_threshold"), text(rt.at("global_lb"), "pop")};
+  }
+  if (rt.contains("resolvers"))
+    for (const json& p : rt.at("resolvers")) {
+      ResolverPopulation population;
+      const json& extra = p.at("extra");
+      const std::string d = text(extra, "distribution");
+      population.distribution = d == "uniform"       ? ResolverPopulation::Extra::Uniform
+                                : d == "exponential" ? ResolverPopulation::Extra::Exponential
+                                                     : ResolverPopulation::Extra::Fixed;
+      population.fraction = number(p, "fraction");
+      if (extra.contains("min")) population.min_s = seconds(extra, "min");
+      if (extra.contains("max")) population.max_s = seconds(extra, "max");
+      if (extra.contains("mean")) population.mean_s = seconds(extra, "mean");
+      s.routing.resolvers.push_back(population);
+    }
+  if (rt.contains("client_cache")) {
+    const json& cc = rt.at("client_cache");
+    s.routing.client_cache.fraction = number(cc, "fraction");
+    s.routing.client_cache.ttl_s =
+        text(cc, "ttl") == "forever" ? std::numeric_limits<double>::infinity() : seconds(cc, "ttl");
+  }
+  if (rt.contains("negative_ttl")) s.routing.negative_ttl_s = seconds(rt, "negative_ttl");
+  if (rt.contains("endpoints")) s.routing.endpoints = rt.at("endpoints").get<std::vector<std::string>>();
+  if (rt.contains("circuit_breaker")) {
+    const json& cb = rt.at("circuit_breaker");
+    s.routing.circuit_breaker = {true, u32(cb, "failure_threshold"), seconds(cb, "open")};
+  }
   const json& hc = j.at("health_check");
   s.health_check.from = text(hc, "from");
   s.health_check.interval_s = seconds(hc, "interval");
@@ -338,7 +376,9 @@ Scenario build_scenario(const json& j) {
     s.clients.push_back({text(c, "region"), u32(c, "count"), number(c, "rate_per_s"), number(c, "read_fraction"),
                          text(c, "key_distribution") == "zipf" ? KeyDistribution::Zipf : KeyDistribution::Uniform,
                          number(c, "zipf_exponent"), seconds(c, "timeout"), u32(c, "max_retries"),
-                         seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size")});
+                         seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size"),
+                         c.contains("backoff") && text(c, "backoff") == "exponential-jitter",
+                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0});
   for (const json& f : j.at("faults")) {
     FaultConfig fault;
     fault.at_s = seconds(f, "at");

@@ -73,6 +73,38 @@ struct DatabaseConfig {
 
 enum class WriteRouting { Primary, Local, HomeRegion };
 
+// routing.resolvers: a population of resolvers that stretch TTLs, each by an extra time drawn once per resolver.
+struct ResolverPopulation {
+  enum class Extra : uint8_t { Fixed, Uniform, Exponential } distribution = Extra::Fixed;
+  double fraction = 0;  // of each region's resolvers
+  double min_s = 0;     // fixed: the extra time; uniform: its lower bound
+  double max_s = 0;     // uniform: its upper bound
+  double mean_s = 0;    // exponential: its mean
+};
+
+// routing.client_cache: a fraction of logical clients keep their own resolved answers (the JVM's
+// networkaddress.cache.ttl, browsers' and stub resolvers' caches).
+struct ClientCacheConfig {
+  double fraction = 0;
+  double ttl_s = 0;  // infinity: "forever" (the JVM's default with a security manager)
+};
+
+// routing.kind "global_lb": an anycast front door with its own health checks of the regional backends.
+struct GlobalLbConfig {
+  double interval_s = 5.0;
+  double timeout_s = 2.0;
+  uint32_t failure_threshold = 2;
+  uint32_t rise_threshold = 2;
+  std::string pop = "nearest";  // where requests enter: "nearest" (the client's own region's edge) or a region
+};
+
+// routing.kind "client": each client's ordered endpoint list and per-endpoint circuit breaker.
+struct CircuitBreakerConfig {
+  bool enabled = false;
+  uint32_t failure_threshold = 5;  // consecutive failed attempts that open the breaker
+  double open_s = 30.0;            // it stays open this long, then lets one trial through (half-open)
+};
+
 struct RoutingConfig {
   std::string kind = "dns";
   std::string policy = "failover";
@@ -84,6 +116,16 @@ struct RoutingConfig {
   WriteRouting writes = WriteRouting::Primary;  // where writes go: the primary, the client's region, the key's home
   bool home_by_client = false;    // home-region: a client's home (hash of its id) rather than a key's
   bool home_moves = true;         // home-region: a lost home's keys move to its successor region
+  // policy "geo": client region name -> answer region name, and the answer for client regions not in the map
+  std::map<std::string, std::string> geo_map;
+  std::string geo_default;
+  std::map<std::string, double> weights;  // policy "weighted": region name -> weight
+  std::vector<ResolverPopulation> resolvers;  // TTL-stretching populations; the other resolvers honour the TTL
+  ClientCacheConfig client_cache;
+  double negative_ttl_s = -1;             // how long resolvers keep "no answer" (RFC 2308); < 0: the TTL
+  GlobalLbConfig global_lb;               // kind "global_lb"
+  std::vector<std::string> endpoints;     // kind "client": ordered list of regions
+  CircuitBreakerConfig circuit_breaker;   // kind "client"
 };
 
 enum class HealthRule { Percent, KOfN };
@@ -146,9 +188,11 @@ struct ClientGroupConfig {
   double zipf_exponent = 0.99;
   double timeout_s = 2.0;          // per attempt
   uint32_t max_retries = 2;        // attempts = 1 + max_retries
-  double retry_backoff_s = 0.2;    // wait before a retry
+  double retry_backoff_s = 0.2;    // wait before a retry (exponential-jitter: the base)
   uint32_t request_bytes = 512;
   uint32_t response_bytes = 1024;
+  bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
+  double backoff_cap_s = 20.0;       // ... its cap
 };
 
 enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift };

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/schema_routing.h"
 #include "sim/schema_text.h"
 #include "sim/units.h"
 
@@ -73,6 +74,7 @@ class Walker {
     if (pattern == "/health_check") check_health_check(obj, pointer);
     if (pattern == "/failover") check_failover(obj, pointer);
     if (pattern == "/faults/*") check_fault(obj, pointer);
+    if (pattern == "/clients/*") check_client(obj, pointer);
     if (pattern == "/metrics") check_metrics(obj, pointer);
   }
 
@@ -208,7 +210,19 @@ class Walker {
       }
       case T::Expectations:
         return walk_expectations(v, pointer);
+      case T::RegionMap:
+        return schema_routing::check_region_map(v, pointer, regions_, node_regions());
+      case T::RegionWeights:
+        return schema_routing::check_region_weights(v, pointer, node_regions());
     }
+  }
+
+  // Regions holding a database node: the primary and the replicas, or (multi-primary) `database.regions`.
+  std::vector<std::string> node_regions() const {
+    if (multi_primary_) return db_regions_;
+    std::vector<std::string> out{primary_};
+    out.insert(out.end(), replicas_.begin(), replicas_.end());
+    return out;
   }
 
   void walk_quantity(json& v, const FieldSpec& row, const std::string& pointer) {
@@ -584,6 +598,17 @@ class Walker {
       if (!rt.contains("home")) rt["home"] = "key";
       if (!rt.contains("home_failover")) rt["home_failover"] = "successor";
     }
+    schema_routing::check_routing_kind(rt, pointer, regions_, node_regions(),
+                                       [&](const std::string& at, const json& now) { return as_written(at, now); },
+                                       [&](json& lb, const std::string& at) {
+                                         walk_value(lb, *schema_row_for("/routing/global_lb"), at);
+                                       });
+  }
+
+  void check_client(json& c, const std::string& pointer) {
+    const bool exponential = c.contains("backoff") && c["backoff"] == "exponential-jitter";
+    if (!exponential && c.contains("backoff_cap"))
+      fail_foreign(c, pointer, "backoff_cap", "unless backoff is \"exponential-jitter\"");
   }
 
   std::string name_default_;

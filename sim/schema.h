@@ -33,6 +33,8 @@ enum class FieldType {
   KeyRange,          // [first, last]: whole numbers, first <= last <= max
   RegionGroups,      // array of >= 2 disjoint non-empty arrays of defined regions
   ReplicationModes,  // object: replica region -> "sync" | "async"
+  RegionMap,         // object: defined region -> defined region
+  RegionWeights,     // object: region holding a database node -> number >= 0, not all 0
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"
 };
 

@@ -73,6 +73,10 @@ std::string type_cell(const FieldSpec& row) {
       return "object: replica region to `sync` or `async`";
     case T::Expectations:
       return "object: metric to condition";
+    case T::RegionMap:
+      return "object: region to region";
+    case T::RegionWeights:
+      return "object: region to weight";
   }
   return "";
 }

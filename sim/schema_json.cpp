@@ -101,6 +101,12 @@ Json node_for(const FieldSpec& row) {
     case FieldType::ReplicationModes:
       n = {{"type", "object"}, {"additionalProperties", {{"enum", {"async", "sync"}}}}};
       break;
+    case FieldType::RegionMap:
+      n = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
+      break;
+    case FieldType::RegionWeights:
+      n = {{"type", "object"}, {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}};
+      break;
     case FieldType::Expectations:
       n = {{"type", "object"},
            {"additionalProperties",

@@ -117,10 +117,19 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/entry_size", T::Size, P::Default, "\"256B\"", 1, 64 * kMiB, false, "",
      "Size of one replicated log entry."},
 
-    {"/routing", T::Object, P::Default, "{}", 0, 0, false, "", "How clients find the primary."},
-    {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns", "Routing mechanism."},
-    {"/routing/policy", T::Enum, P::Default, "\"failover\"", 0, 0, false, "failover",
-     "DNS policy: `failover` answers with the current primary's region."},
+    {"/routing", T::Object, P::Default, "{}", 0, 0, false, "",
+     "How clients find a region: GeoDNS records, a global load balancer, or their own endpoint list."},
+    {"/routing/kind", T::Enum, P::Default, "\"dns\"", 0, 0, false, "dns|global_lb|client",
+     "Routing mechanism. `dns`: GeoDNS records and caching resolvers (Route 53). `global_lb`: an anycast front door "
+     "(AWS Global Accelerator, GCP global load balancing) that forwards each request from the client's own region "
+     "to the nearest backend its own health checks find healthy; no DNS TTL on the path. `client`: each client "
+     "walks an ordered `endpoints` list itself, moving on after a failed attempt."},
+    {"/routing/policy", T::Enum, P::Default, "\"failover\"", 0, 0, false, "failover|geo|latency|weighted",
+     "DNS record policy of the read records (and of the write records under `local` write routing): `failover` "
+     "answers with the client's own region while it is healthy, else the controller's choice; `geo` with `geo`'s "
+     "map; `latency` with the healthy region of lowest route latency; `weighted` draws an answer by `weights` "
+     "among the healthy regions at each resolver query. The single-primary `write` record always follows the "
+     "primary."},
     {"/routing/ttl", T::Duration, P::Default, "\"1m\"", 0, kDay, false, "", "TTL of the DNS record."},
     {"/routing/update_delay", T::Duration, P::Default, "\"10s\"", 0, kDay, false, "",
      "Time from a record change to every authoritative server serving it."},
@@ -130,6 +139,32 @@ const std::vector<FieldSpec> kSchema = {
      "Fraction of resolvers that keep serving an expired answer."},
     {"/routing/stale_extra", T::Duration, P::Default, "\"0s\"", 0, kDay, false, "",
      "How long past the TTL those resolvers keep it."},
+    {"/routing/resolvers", T::ObjectList, P::Optional, "", 1, 16, false, "",
+     "Populations of resolvers that stretch TTLs, each resolver by its own extra time (the general form of "
+     "`stale_fraction` / `stale_extra`, which must then stay 0); the resolvers no population takes honour the TTL."},
+    {"/routing/resolvers/*/fraction", T::Probability, P::Required, "", 0, 1, false, "",
+     "Fraction of each region's resolvers in this population; the populations' fractions sum to at most 1."},
+    {"/routing/resolvers/*/extra", T::Object, P::Required, "", 0, 0, false, "",
+     "How long past the TTL each resolver keeps answers, drawn once per resolver."},
+    {"/routing/resolvers/*/extra/distribution", T::Enum, P::Required, "", 0, 0, false, "fixed|uniform|exponential",
+     "`fixed`: `min` for every resolver; `uniform`: between `min` and `max`; `exponential`: with mean `mean`."},
+    {"/routing/resolvers/*/extra/min", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "`fixed` and `uniform` (required there): the extra time, or its lower bound."},
+    {"/routing/resolvers/*/extra/max", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "`uniform` only (required there): the upper bound, at least `min`."},
+    {"/routing/resolvers/*/extra/mean", T::Duration, P::Optional, "", 0, kDay, true, "",
+     "`exponential` only (required there): the mean extra time."},
+    {"/routing/client_cache", T::Object, P::Optional, "", 0, 0, false, "",
+     "`dns` only: clients that keep their own resolved answers on top of their resolver's cache, as the JVM's "
+     "`networkaddress.cache.ttl`; without it none."},
+    {"/routing/client_cache/fraction", T::Probability, P::Required, "", 0, 1, false, "",
+     "Fraction of each group's logical clients that cache."},
+    {"/routing/client_cache/ttl", T::String, P::Required, "", 1, 40, false, "",
+     "How long they keep an answer: a duration (at most 1d), or `forever` (the JVM's default under a security "
+     "manager)."},
+    {"/routing/negative_ttl", T::Duration, P::Optional, "", 0, kDay, false, "",
+     "How long resolvers keep a \"no answer\" (RFC 2308 negative caching; a record policy has no answer when no "
+     "candidate region is healthy), default the TTL. Clients of such a resolver fail at once."},
     {"/routing/write_routing", T::Enum, P::Optional, "", 0, 0, false, "primary|local|home-region",
      "Where writes go: `primary` (single-primary's only choice and default), `local`: the client's own region "
      "(multi-primary default), `home-region`: the home region of the key or client (multi-primary only)."},
@@ -139,6 +174,46 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/home_failover", T::Enum, P::Optional, "", 0, 0, false, "successor|never",
      "home-region only, default `successor`: when a home region's node is judged unhealthy the controller moves its "
      "keys to the next healthy region in `database.regions`; `never`: they stay."},
+    {"/routing/geo", T::Object, P::Optional, "", 0, 0, false, "",
+     "policy `geo` only (required there): Route 53 geolocation records."},
+    {"/routing/geo/map", T::RegionMap, P::Required, "", 0, 0, false, "",
+     "Client region -> answer region, e.g. `{\"eu-west-1\": \"eu-west-1\"}`; answers must hold a database node. "
+     "An answer whose node is unhealthy falls back to `default`."},
+    {"/routing/geo/default", T::RegionName, P::Required, "", 0, 0, false, "",
+     "The answer for client regions not in the map, or whose answer is unhealthy; must hold a database node. "
+     "Neither healthy: no answer (the client's attempt fails at once)."},
+    {"/routing/weights", T::RegionWeights, P::Optional, "", 0, 0, false, "",
+     "policy `weighted` only (required there): region -> weight, e.g. `{\"us-east-1\": 90, \"us-west-2\": 10}` for "
+     "a 90/10 canary; regions must hold a database node, weights are >= 0 and not all 0."},
+    {"/routing/global_lb", T::Object, P::Optional, "", 0, 0, false, "",
+     "kind `global_lb` only (filled with its defaults there): the front door's own health checks of the regional "
+     "backends."},
+    {"/routing/global_lb/pop", T::String, P::Default, "\"nearest\"", 1, 64, false, "",
+     "Where requests enter: `nearest`, the anycast edge in the client's own region; or a region's name, one edge "
+     "every request goes through (a single regional front door), paying the way there and back."},
+    {"/routing/global_lb/health_check", T::Object, P::Default, "{}", 0, 0, false, "",
+     "Probes from each backend region's edge to its app tier and database node (as Global Accelerator's checks "
+     "of a regional endpoint)."},
+    {"/routing/global_lb/health_check/interval", T::Duration, P::Default, "\"5s\"", 0.1, kHour, false, "",
+     "Time between probes; at least 100ms."},
+    {"/routing/global_lb/health_check/timeout", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "",
+     "A probe with no answer after this long fails; must be shorter than `interval`."},
+    {"/routing/global_lb/health_check/failure_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
+     "Consecutive failed probes that take a backend out; detection takes at most "
+     "failure_threshold x interval + timeout."},
+    {"/routing/global_lb/health_check/rise_threshold", T::Integer, P::Default, "2", 1, 1000, false, "",
+     "Consecutive good probes that put it back."},
+    {"/routing/endpoints", T::RegionList, P::Optional, "", 1, 64, false, "",
+     "kind `client` only (required there): the regions each client tries, in order; each must hold a database "
+     "node. A client stays on an endpoint while it answers and moves to the next after a failed attempt."},
+    {"/routing/circuit_breaker", T::Object, P::Optional, "", 0, 0, false, "",
+     "kind `client` only: a circuit breaker per (client group, endpoint), as resilience4j / Hystrix; without it "
+     "none."},
+    {"/routing/circuit_breaker/failure_threshold", T::Integer, P::Default, "5", 1, 1000, false, "",
+     "Consecutive failed attempts on an endpoint that open its breaker: clients skip it."},
+    {"/routing/circuit_breaker/open", T::Duration, P::Default, "\"30s\"", 0, kHour, true, "",
+     "How long the breaker stays open; then it lets one trial attempt through (half-open), which closes it on "
+     "success and opens it again on failure."},
 
     {"/health_check", T::Object, P::Default, "{}", 0, 0, false, "", "Probes of the primary."},
     {"/health_check/from", T::RegionName, P::Derived,
@@ -233,7 +308,14 @@ const std::vector<FieldSpec> kSchema = {
     {"/clients/*/timeout", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "", "Timeout of one attempt."},
     {"/clients/*/max_retries", T::Integer, P::Default, "2", 0, 100, false, "",
      "Retries after a failed attempt (attempts = 1 + max_retries)."},
-    {"/clients/*/retry_backoff", T::Duration, P::Default, "\"200ms\"", 0, kHour, false, "", "Wait before a retry."},
+    {"/clients/*/retry_backoff", T::Duration, P::Default, "\"200ms\"", 0, kHour, false, "",
+     "Wait before a retry (`exponential-jitter`: the base)."},
+    {"/clients/*/backoff", T::Enum, P::Optional, "", 0, 0, false, "fixed|exponential-jitter",
+     "Default `fixed`: every retry waits `retry_backoff`. `exponential-jitter`: retry n (from 0) waits uniform(0, "
+     "min(backoff_cap, retry_backoff x 2^n)), the \"full jitter\" of the AWS Architecture Blog's \"Exponential "
+     "Backoff and Jitter\"."},
+    {"/clients/*/backoff_cap", T::Duration, P::Optional, "", 0, kHour, true, "",
+     "`exponential-jitter` only, default 20s: the cap of the backoff."},
     {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
     {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
 
@@ -408,7 +490,8 @@ std::string range_text(const FieldSpec& row) {
   bool lo = std::isfinite(row.min), hi = std::isfinite(row.max);
   bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups;
   if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
-      row.type == T::RegionPair || row.type == T::KeyRange || row.type == T::ReplicationModes || row.type == T::Expectations ||
+      row.type == T::RegionPair || row.type == T::KeyRange || row.type == T::ReplicationModes ||
+      row.type == T::Expectations || row.type == T::RegionMap || row.type == T::RegionWeights ||
       row.type == T::Seed)
     return "";
   if (is_list && row.min == 0 && !hi) return "";
@@ -463,6 +546,10 @@ std::string type_noun(const FieldSpec& row) {
       return "an object mapping replica regions to \"sync\" or \"async\"";
     case T::Expectations:
       return "an object mapping metrics to conditions such as \"<= 300\"";
+    case T::RegionMap:
+      return "an object mapping region names to region names";
+    case T::RegionWeights:
+      return "an object mapping region names to weights";
   }
   return "a value";
 }

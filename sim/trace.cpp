@@ -42,6 +42,7 @@ Json node_json(const History& h, int16_t node) {
 Json ratio_json(const std::optional<double>& x) { return x ? Json(*x) : Json(); }
 
 std::string region_name(const History& h, size_t region) {
+  if (region == 255) return "(no answer)";  // a DNS record with no healthy answer (models/dns.h)
   return region < h.regions.size() ? h.regions[region] : "region" + std::to_string(region);
 }
 

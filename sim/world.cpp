@@ -18,6 +18,7 @@
 #include "models/consensus.h"
 #include "models/controller.h"
 #include "models/dns.h"
+#include "models/global_lb.h"
 #include "models/health.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
@@ -184,6 +185,29 @@ std::string fault_description(const FaultConfig& f) {
   return d;
 }
 
+// The DNS record policy of a scenario, in region indices (models/dns.h).
+RecordPolicy record_policy(const Scenario& s, const Network& network, const std::vector<int>& node_regions) {
+  RecordPolicy p;
+  const int n = int(s.regions.size());
+  p.regions = n;
+  for (int r : node_regions) p.healthy_at_start |= uint64_t(1) << r;
+  if (s.routing.policy == "geo") {
+    p.kind = RecordPolicy::Kind::Geo;
+    p.geo_map.assign(size_t(n), -1);
+    for (const auto& [from, to] : s.routing.geo_map) p.geo_map[size_t(s.region_index(from))] = s.region_index(to);
+    p.geo_default = s.region_index(s.routing.geo_default);
+  } else if (s.routing.policy == "latency") {
+    p.kind = RecordPolicy::Kind::Latency;
+    for (int a = 0; a < n; ++a)
+      for (int b = 0; b < n; ++b) p.latency_s.push_back(network.client_to_db(a, b).latency_s);
+  } else if (s.routing.policy == "weighted") {
+    p.kind = RecordPolicy::Kind::Weighted;
+    p.weights.assign(size_t(n), 0.0);
+    for (const auto& [region, weight] : s.routing.weights) p.weights[size_t(s.region_index(region))] = weight;
+  }
+  return p;
+}
+
 }  // namespace
 
 History simulate(const Scenario& s, const std::vector<std::string>& engine_config) {
@@ -258,6 +282,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   }
 
   AuthoritativeDns dns(s.routing, recorder, h.regions);
+  if (s.routing.policy != "failover") dns.set_policy(record_policy(s, network, node_regions));
   std::vector<int> client_regions;
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());
@@ -283,8 +308,27 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   for (int r : client_regions) {
     RandomStream stream(s.seed, "resolvers/" + s.regions[r].name);
     resolvers[r] = std::make_unique<ResolverPool>(s.routing, clocks.clock(r, ClockRole::Resolvers), dns,
-                                                  dns.record_count(), stream);
+                                                  dns.record_count(), stream,
+                                                  RandomStream(s.seed, "resolvers/" + s.regions[r].name + "/answers"));
   }
+
+  // The global load balancer and its health checkers: at each client region's edge (its point of presence), one
+  // per backend region.
+  std::unique_ptr<GlobalLoadBalancer> lb;
+  if (s.routing.kind == "global_lb") {
+    const int fixed_pop = s.routing.global_lb.pop == "nearest" ? -1 : s.region_index(s.routing.global_lb.pop);
+    lb = std::make_unique<GlobalLoadBalancer>(network, dns, node_regions, fixed_pop);
+    const std::vector<int> pops = fixed_pop < 0 ? client_regions : std::vector<int>{fixed_pop};
+    for (int pop : pops)
+      for (int r : node_regions) {
+        const std::string name = "global_lb/health/" + s.regions[pop].name + "/" + s.regions[r].name;
+        sg4::Actor::create(name, network.host(pop, Endpoint::Client),
+                           LbHealthChecker(s.routing.global_lb, pop, r, s.duration_s, RandomStream(s.seed, name),
+                                           network, db, *lb, recorder));
+      }
+  }
+  std::vector<int> endpoints;
+  for (const auto& e : s.routing.endpoints) endpoints.push_back(s.region_index(e));
 
   // Clients.
   std::vector<std::unique_ptr<ZipfTable>> zipfs;
@@ -297,10 +341,20 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
       zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
       zipf = zipfs.back().get();
     }
-    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], write_records, recorder, zipf, s.database.keys};
+    ClientPopulation::Context ctx{network, db, dns, *resolvers[r], write_records, recorder, zipf, s.database.keys,
+                                  lb.get()};
     const std::string name = "clients/" + std::to_string(g) + "/" + group.region;
+    const bool client_failover = s.routing.kind == "client";
+    EndpointFailover failover;
+    if (client_failover) failover = EndpointFailover(endpoints, s.routing.circuit_breaker, group.count);
+    ClientDnsCache cache;
+    if (s.routing.client_cache.fraction > 0)
+      cache = ClientDnsCache(s.routing.client_cache, group.count, dns.record_count(),
+                             RandomStream(s.seed, name + "/client_cache"));
     sg4::Actor::create(name, network.host(r, Endpoint::Client),
-                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx));
+                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx,
+                                        RandomStream(s.seed, name + "/backoff"), std::move(failover),
+                                        client_failover, std::move(cache)));
     first_client += group.count;
   }
 
