@@ -82,12 +82,18 @@ int GlobalLoadBalancer::set_healthy(int pop, int backend, bool healthy) {
   return nearest_[size_t(pop)] == before ? -2 : nearest_[size_t(pop)];
 }
 
+void GlobalLoadBalancer::set_drained(int backend, bool drained) {
+  if (drained_.empty()) drained_.assign(healthy_.size(), 0);
+  drained_[size_t(backend)] += drained ? 1 : -1;
+  recompute();
+}
+
 void GlobalLoadBalancer::recompute() {
   nearest_.assign(by_latency_.size(), -1);
   for (size_t client = 0; client < by_latency_.size(); ++client) {
     const size_t pop = size_t(pop_of(int(client)));
     for (int r : by_latency_[pop])
-      if (healthy_[pop][size_t(r)]) {
+      if (healthy_[pop][size_t(r)] && (drained_.empty() || drained_[size_t(r)] == 0)) {
         nearest_[client] = r;
         break;
       }

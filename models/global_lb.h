@@ -19,9 +19,11 @@
 // a region loss is detected after between (failure_threshold - 1) x interval + timeout and failure_threshold x interval
 // + timeout. Leaves out: the edge's own failures (a region's edge outlives its datacenter, as anycast PoPs are separate
 // from the regions behind them), traffic dials and endpoint weights,
-// client-affinity (source-IP stickiness), and connection draining: the only faults that turn a backend unhealthy
-// (region outage, partition) break its in-flight requests anyway, which then fail at the client's timeout; a
-// drain period that let them finish could change nothing here.
+// client-affinity (source-IP stickiness).
+// Connection draining: a backend that fails (region outage, partition) loses its in-flight requests with it, and
+// no drain can save them; a backend taken out for planned `maintenance` is drained first — no new requests from
+// the moment it is taken out, and its app tier stops `drain` later (AWS's deregistration delay, 300 s by default),
+// so requests already in flight finish.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +66,8 @@ class GlobalLoadBalancer {
   // reads and write-local writes now go to when that changed, else -2 (-1 is "none healthy").
   int set_healthy(int pop, int backend, bool healthy);
   bool healthy(int pop, int backend) const { return healthy_[size_t(pop)][size_t(backend)]; }
+  // Maintenance: a drained backend gets no new requests from any PoP, whatever its checkers say (nested).
+  void set_drained(int backend, bool drained);
 
  private:
   int controller_target(int record) const;
@@ -77,6 +81,7 @@ class GlobalLoadBalancer {
   std::vector<Route> request_, reply_;        // [client * regions + backend], [backend * regions + client]
   std::vector<std::vector<bool>> healthy_;    // by PoP (client region), by backend region
   std::vector<int> nearest_;                  // by client region: the first healthy of by_latency_, or -1
+  std::vector<int> drained_;                  // by backend region: maintenance windows open
 };
 
 // The health checker, at one point of presence (a client region's edge host), of one backend region.

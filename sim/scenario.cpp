@@ -305,7 +305,8 @@ Scenario build_scenario(const json& j) {
   if (rt.contains("global_lb")) {
     const json& lb = rt.at("global_lb").at("health_check");
     s.routing.global_lb = {seconds(lb, "interval"), seconds(lb, "timeout"), u32(lb, "failure_threshold"),
-                           u32(lb, "rise_threshold"), text(rt.at("global_lb"), "pop")};
+                           u32(lb, "rise_threshold"), text(rt.at("global_lb"), "pop"),
+                           seconds(rt.at("global_lb"), "drain")};
   }
   if (rt.contains("resolvers"))
     for (const json& p : rt.at("resolvers")) {
@@ -386,6 +387,7 @@ Scenario build_scenario(const json& j) {
     fault.kind = kind == "partition"     ? FaultKind::Partition
                  : kind == "clock_skew"  ? FaultKind::ClockSkew
                  : kind == "clock_drift" ? FaultKind::ClockDrift
+                 : kind == "maintenance" ? FaultKind::Maintenance
                                          : FaultKind::RegionOutage;
     fault.heals = f.contains("duration");
     if (fault.heals) fault.duration_s = seconds(f, "duration");

@@ -96,6 +96,7 @@ struct GlobalLbConfig {
   uint32_t failure_threshold = 2;
   uint32_t rise_threshold = 2;
   std::string pop = "nearest";  // where requests enter: "nearest" (the client's own region's edge) or a region
+  double drain_s = 300.0;       // a backend taken out for maintenance keeps its in-flight requests this long
 };
 
 // routing.kind "client": each client's ordered endpoint list and per-endpoint circuit breaker.
@@ -195,7 +196,7 @@ struct ClientGroupConfig {
   double backoff_cap_s = 20.0;       // ... its cap
 };
 
-enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift };
+enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance };
 
 struct FaultConfig {
   double at_s = 0.0;

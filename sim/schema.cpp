@@ -70,7 +70,10 @@ class Walker {
     }
     if (pattern == "/regions/*") region_drift_[obj["name"].get<std::string>()] = obj["clock_drift_ppm"].get<double>();
     if (pattern == "/database") check_database(obj, pointer);
-    if (pattern == "/routing") check_routing(obj, pointer);
+    if (pattern == "/routing") {
+      check_routing(obj, pointer);
+      routing_kind_ = obj["kind"].get<std::string>();
+    }
     if (pattern == "/health_check") check_health_check(obj, pointer);
     if (pattern == "/failover") check_failover(obj, pointer);
     if (pattern == "/faults/*") check_fault(obj, pointer);
@@ -445,7 +448,10 @@ class Walker {
     const bool clock = kind == "clock_skew" || kind == "clock_drift";
     // The keys each kind needs, and the keys no other kind may carry.
     std::vector<std::string> needed, allowed;
-    if (kind == "region_outage") needed = {"region", "duration"};
+    if (kind == "region_outage" || kind == "maintenance") needed = {"region", "duration"};
+    if (kind == "maintenance" && routing_kind_ != "global_lb")
+      throw SchemaError(child(pointer, "kind"), "a fault other than \"maintenance\" unless routing.kind is \"global_lb\" "
+                        "(only a load balancer drains a backend)", describe_json(fault["kind"]));
     if (kind == "partition") needed = {"groups", "duration"};
     if (kind == "clock_skew") needed = {"offset"}, allowed = {"region", "node", "duration"};
     if (kind == "clock_drift") needed = {"drift_ppm"}, allowed = {"region", "node", "duration"};
@@ -620,6 +626,7 @@ class Walker {
   std::vector<std::string> replicas_;
   bool multi_primary_ = false;
   std::string health_from_;
+  std::string routing_kind_;
   size_t vantage_count_ = 1;
   std::vector<std::string> db_regions_;                  // multi-primary nodes
   std::map<std::string, double> region_drift_;           // /regions/*/clock_drift_ppm by region

@@ -191,6 +191,9 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/global_lb/pop", T::String, P::Default, "\"nearest\"", 1, 64, false, "",
      "Where requests enter: `nearest`, the anycast edge in the client's own region; or a region's name, one edge "
      "every request goes through (a single regional front door), paying the way there and back."},
+    {"/routing/global_lb/drain", T::Duration, P::Default, "\"300s\"", 0, kDay, false, "",
+     "Connection draining: a backend taken out for `maintenance` gets no new requests, and its app tier stops only "
+     "this long later, so requests already in flight finish (AWS's deregistration delay, 300 s by default)."},
     {"/routing/global_lb/health_check", T::Object, P::Default, "{}", 0, 0, false, "",
      "Probes from each backend region's edge to its app tier and database node (as Global Accelerator's checks "
      "of a regional endpoint)."},
@@ -323,10 +326,11 @@ const std::vector<FieldSpec> kSchema = {
      "Scheduled faults; each must start and end within the run."},
     {"/faults/*/at", T::Duration, P::Required, "", 0, kMaxRun, false, "",
      "When the fault starts; before the end of the run."},
-    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition|clock_skew|clock_drift",
+    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition|clock_skew|clock_drift|maintenance",
      "`region_outage`: every host of `region` goes down; `partition`: links between `groups` are cut; "
      "`clock_skew`: the clocks of `region` (or one `node`) step by `offset`; `clock_drift`: their drift grows by "
-     "`drift_ppm`."},
+     "`drift_ppm`; `maintenance` (routing kind `global_lb` only): a planned removal of `region`'s app tier, "
+     "drained from the load balancer first (`routing.global_lb.drain`)."},
     {"/faults/*/duration", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
      "How long the fault lasts; it must end by the end of the run. Required but for clock faults, which without it "
      "last for ever (a clock fault that ends steps back, or drifts as before)."},

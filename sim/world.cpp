@@ -131,6 +131,15 @@ std::vector<NetworkChange> fault_changes(const Scenario& s, const Network& net) 
   for (const auto& f : s.faults) {
     std::vector<uint16_t> elements;
     if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) continue;  // models/clocks.h
+    if (f.kind == FaultKind::Maintenance) {
+      // The app tier stops once the load balancer has drained it, and comes back at the end.
+      const double stop = f.at_s + s.routing.global_lb.drain_s;
+      if (stop < f.at_s + f.duration_s) {
+        changes.push_back({stop, net.host_element(s.region_index(f.region), Endpoint::App), true});
+        changes.push_back({f.at_s + f.duration_s, net.host_element(s.region_index(f.region), Endpoint::App), false});
+      }
+      continue;
+    }
     if (f.kind == FaultKind::RegionOutage) {
       // The datacenter goes dark; its users (the client edge) and the region's network stay.
       const int r = s.region_index(f.region);
@@ -159,6 +168,7 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::Partition: return "partition";
     case FaultKind::ClockSkew: return "clock_skew";
     case FaultKind::ClockDrift: return "clock_drift";
+    case FaultKind::Maintenance: return "maintenance";
   }
   return "fault";
 }
@@ -170,7 +180,7 @@ std::string signed_text(double v) {
 }
 
 std::string fault_description(const FaultConfig& f) {
-  if (f.kind == FaultKind::RegionOutage) return f.region;
+  if (f.kind == FaultKind::RegionOutage || f.kind == FaultKind::Maintenance) return f.region;
   if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) {
     const std::string target = f.node.empty() ? "every clock of " + f.region : f.node;
     return target + (f.kind == FaultKind::ClockSkew ? " steps " + signed_text(f.offset_s) + " s"
@@ -326,6 +336,32 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
                            LbHealthChecker(s.routing.global_lb, pop, r, s.duration_s, RandomStream(s.seed, name),
                                            network, db, *lb, recorder));
       }
+    // Planned maintenance: the operator drains the backend from the load balancer at the start and puts it back at
+    // the end (its app tier's stop and start are scheduled network changes, see fault_changes).
+    const bool maintenance = std::any_of(s.faults.begin(), s.faults.end(),
+                                         [](const FaultConfig& f) { return f.kind == FaultKind::Maintenance; });
+    if (maintenance)
+      sg4::Actor::create("global_lb/maintenance", platform.observer, [&s, &lb, &recorder, &db] {
+      struct Edge {
+        double t;
+        int region;
+        bool drained;
+      };
+      std::vector<Edge> edges;
+      for (const auto& f : s.faults)
+        if (f.kind == FaultKind::Maintenance) {
+          edges.push_back({f.at_s, s.region_index(f.region), true});
+          edges.push_back({f.at_s + f.duration_s, s.region_index(f.region), false});
+        }
+      std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.t < b.t; });
+      for (const Edge& e : edges) {
+        sg4::this_actor::sleep_until(e.t);
+        lb->set_drained(e.region, e.drained);
+        recorder.decision({e.t, e.drained ? "lb_drain" : "lb_undrain", int16_t(db.node_in_region(e.region)),
+                           "global load balancer: backend region " + s.regions[e.region].name +
+                               (e.drained ? " taken out for maintenance" : " back in rotation")});
+      }
+    });
   }
   std::vector<int> endpoints;
   for (const auto& e : s.routing.endpoints) endpoints.push_back(s.region_index(e));

@@ -114,6 +114,7 @@ expect_bad("an election timeout range upside down" "/failover/raft/election_time
 expect_bad("a quorum without the quorum policy" "/failover/quorum: expected no \"quorum\" unless policy is \"quorum\"" validate ${partition} --set failover.quorum=1)
 expect_bad("a page on an alert the controller cannot see" "/failover/page_on: expected the name of an alert over node_healthy (the scenario has none)" validate ${partition} --set failover.policy=manual --set failover.page_on=LagHigh)
 expect_bad("a page without the manual policy" "/failover/page_on: expected no \"page_on\" unless policy is \"manual\"" validate ${partition} --set failover.page_on=PrimaryDown)
+expect_bad("maintenance without a load balancer to drain it" "/faults/0/kind: expected a fault other than \"maintenance\" unless routing.kind is \"global_lb\"" validate ${partition} --set "faults.0={\"at\": \"1m\", \"kind\": \"maintenance\", \"region\": \"us-east-1\", \"duration\": \"1m\"}")
 expect_bad("a vantage in an unknown region" "/health_check/vantages/1" validate ${partition} --set "health_check.vantages=[\"us-east-1\",\"mars-1\"]")
 expect_bad("a single-primary policy on a multi-primary database" "/failover/policy: expected \"automatic\" or \"none\" on a multi-primary database" validate ${SOURCE}/scenarios/active-active-lww-skew.json --set failover.policy=raft)
 expect_bad("an RTO step of a nanosecond" "/metrics/step: expected a duration from 1ms to 1h" run ${SOURCE}/scenarios/active-passive-dns.json --set duration=10m --set faults=[] --set metrics.step=1ns)
