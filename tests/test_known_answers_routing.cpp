@@ -315,7 +315,7 @@ json failed_invocations(const Scenario& s, const History& h) {
 
 }  // namespace
 
-TEST_CASE("a backend drained for maintenance loses no request; without a drain it loses exactly those in flight",
+TEST_CASE("a backend drained for maintenance loses no request, and without a drain it loses exactly those in flight",
           "[scenario][known-answer]") {
   std::string text;
   {
