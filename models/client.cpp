@@ -146,9 +146,12 @@ void ClientPopulation::serve(uint32_t s, double t) {
   double reply_send = t;
   slot.waits_on_sync = false;
   if (node >= 0 && r.kind == OpKind::Read && db.serves_reads(node)) {
-    r.version = db.read(node, r.key, t);
-    reply_send = t + db.read_service_s();
-    outcome = Outcome::Ok;
+    const ReadResult read = db.read(node, r.key, t);
+    if (read.served) {
+      r.version = read.version;
+      reply_send = read.ready_s;
+      outcome = Outcome::Ok;
+    }
   } else if (node >= 0 && r.kind == OpKind::Write) {
     const WriteResult w = db.write(node, r.key, r.arg, t);
     if (w.accepted) {

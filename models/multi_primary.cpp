@@ -206,9 +206,9 @@ void MultiPrimaryStore::forward(int node, double t) {
     if (s.from == node && s.connected && carries(s, nodes_[size_t(node)].log[index])) ship(s, index, t);
 }
 
-uint32_t MultiPrimaryStore::read(int node, uint32_t key, double t) {
+ReadResult MultiPrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& /*options*/) {
   advance(t);
-  return nodes_[size_t(node)].kv[key];
+  return {serves_reads(node), nodes_[size_t(node)].kv[key], t + config_.read_service_s};
 }
 
 int16_t MultiPrimaryStore::draw_write_arg(uint32_t key, RandomStream& stream) const {

@@ -60,8 +60,7 @@ class MultiPrimaryStore final : public Store {
   Role role(int node) const override { return nodes_[node].up ? Role::Primary : Role::Down; }
 
   bool serves_reads(int node) const override { return nodes_[node].up; }
-  double read_service_s() const override { return config_.read_service_s; }
-  uint32_t read(int node, uint32_t key, double t) override;
+  ReadResult read(int node, uint32_t key, double t, const ReadOptions& options = {}) override;
   WriteResult write(int node, uint32_t key, int16_t arg, double t) override;
   int16_t draw_write_arg(uint32_t key, RandomStream& stream) const override;
 

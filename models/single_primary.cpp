@@ -133,10 +133,10 @@ bool SinglePrimaryStore::serves_reads(int node) const {
   return r == Role::Primary || r == Role::Replica;
 }
 
-uint32_t SinglePrimaryStore::read(int node, uint32_t key, double t) {
+ReadResult SinglePrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& /*options*/) {
   Node& n = nodes_[node];
   drain(n, t);
-  return n.kv[key];
+  return {serves_reads(node), n.kv[key], t + config_.read_service_s};
 }
 
 WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, double t) {

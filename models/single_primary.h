@@ -60,8 +60,7 @@ class SinglePrimaryStore final : public Store {
   Role role(int node) const override { return nodes_[node].role; }
 
   bool serves_reads(int node) const override;
-  double read_service_s() const override { return config_.read_service_s; }
-  uint32_t read(int node, uint32_t key, double t) override;
+  ReadResult read(int node, uint32_t key, double t, const ReadOptions& options = {}) override;
   WriteResult write(int node, uint32_t key, int16_t arg, double t) override;
   bool ack_wait_broken(int primary, double from, double to) const override;
 

@@ -24,6 +24,18 @@ struct NodeStatus {
   uint64_t log_size = 0;
 };
 
+// What a read asks for beyond its key: a session's minimum version (models/client.h, session "min-version").
+struct ReadOptions {
+  uint32_t min_version = kNoVersion;  // the node must have applied this write id (or a later one of its lineage)
+  double max_wait_s = 0;              // ... waiting for it at most this long before forwarding to the primary
+};
+
+struct ReadResult {
+  bool served = false;   // false: the node refuses the read (down, recovering, or no quorum)
+  uint32_t version = kNoVersion;  // the version (write id) the read returns
+  double ready_s = 0;    // when the node can send the reply (its service time, and any wait or forwarding)
+};
+
 struct WriteResult {
   bool accepted = false;     // false: the node refuses writes (not a primary, or down)
   uint32_t write_id = 0;
@@ -54,8 +66,9 @@ class Store {
 
   // Data plane.
   virtual bool serves_reads(int node) const = 0;
-  virtual double read_service_s() const = 0;
-  virtual uint32_t read(int node, uint32_t key, double t) = 0;  // the version (write id) the read returns
+  // A read arriving at `node` at t. Designs that forward (a coordinator, a leaseholder elsewhere) or wait put that
+  // time into ready_s; the others return t plus their read service time.
+  virtual ReadResult read(int node, uint32_t key, double t, const ReadOptions& options = {}) = 0;
   // `arg`: the write's operation where the design has one (a CRDT's increment or element), else 0.
   virtual WriteResult write(int node, uint32_t key, int16_t arg, double t) = 0;
   // The operation a client's write carries, drawn from the client's stream; designs without one draw nothing.

@@ -20,15 +20,14 @@
 #include "models/dns.h"
 #include "models/global_lb.h"
 #include "models/health.h"
-#include "models/multi_primary.h"
 #include "models/network.h"
 #include "models/raft.h"
 #include "models/region_router.h"
-#include "models/single_primary.h"
 #include "sim/engine_config.h"
 #include "sim/footprint.h"
 #include "sim/random.h"
 #include "sim/recorder.h"
+#include "sim/stores.h"
 
 namespace mrsim {
 
@@ -252,37 +251,11 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   ClockSet clocks(s);
   for (int c = 0; c < clocks.count(); ++c) h.clocks.push_back(clocks.name(c));
 
-  // The store: one database node per region that holds data. Single-primary: in region order; multi-primary: in
-  // `database.regions` order (the ring's order).
-  const bool multi = s.database.topology == Topology::MultiPrimary;
-  std::unique_ptr<Store> store;
-  int primary = -1;
-  if (multi) {
-    std::vector<Store::NodeSpec> specs;
-    for (const auto& name : s.database.regions) specs.push_back({"db-" + name, s.region_index(name)});
-    store = std::make_unique<MultiPrimaryStore>(s.database, specs, clocks, network, recorder);
-    static const char* const kConflict[] = {"lww", "lww-hlc", "crdt", "siblings"};
-    h.topology = "multi-primary";
-    h.conflict_resolution = kConflict[int(s.database.conflict)];
-    if (s.database.conflict == ConflictResolution::Crdt) {
-      h.crdt_type.assign(s.database.keys, 0);
-      for (const CrdtRange& r : s.database.crdt)
-        for (uint64_t k = r.first; k <= r.last; ++k) h.crdt_type[k] = r.type == CrdtType::OrSet ? 1 : 0;
-    }
-  } else {
-    std::vector<SinglePrimaryStore::NodeSpec> specs;
-    for (int r = 0; r < int(s.regions.size()); ++r) {
-      const std::string& name = s.regions[r].name;
-      if (name == s.database.primary) {
-        primary = int(specs.size());
-        specs.push_back({"db-" + name, r, s.database.mode});
-        continue;
-      }
-      for (const auto& rep : s.database.replicas)
-        if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
-    }
-    store = std::make_unique<SinglePrimaryStore>(s.database, specs, primary, network, recorder);
-  }
+  // The store (sim/stores.h). Designs without a single primary (every node takes writes) get region routers.
+  BuiltStore built = make_store(s, clocks, network, recorder, h);
+  std::unique_ptr<Store> store = std::move(built.store);
+  const int primary = built.primary;
+  const bool multi = primary < 0;
   Store& db = *store;
   std::vector<int> node_regions;
   for (int n = 0; n < db.node_count(); ++n) {

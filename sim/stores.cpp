@@ -1,0 +1,47 @@
+#include "sim/stores.h"
+
+#include "models/clocks.h"
+#include "models/multi_primary.h"
+#include "models/network.h"
+#include "models/single_primary.h"
+
+namespace mrsim {
+
+BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Recorder& recorder, History& h) {
+  BuiltStore built;
+  switch (s.database.topology) {
+    case Topology::MultiPrimary: {  // one writable node per `database.regions`, in that order (the ring's order)
+      std::vector<Store::NodeSpec> specs;
+      for (const auto& name : s.database.regions) specs.push_back({"db-" + name, s.region_index(name)});
+      built.store = std::make_unique<MultiPrimaryStore>(s.database, specs, clocks, network, recorder);
+      static const char* const kConflict[] = {"lww", "lww-hlc", "crdt", "siblings"};
+      h.topology = "multi-primary";
+      h.conflict_resolution = kConflict[int(s.database.conflict)];
+      if (s.database.conflict == ConflictResolution::Crdt) {
+        h.crdt_type.assign(s.database.keys, 0);
+        for (const CrdtRange& r : s.database.crdt)
+          for (uint64_t k = r.first; k <= r.last; ++k) h.crdt_type[k] = r.type == CrdtType::OrSet ? 1 : 0;
+      }
+      break;
+    }
+    case Topology::SinglePrimary: {  // the primary and its replicas, in region order
+      std::vector<SinglePrimaryStore::NodeSpec> specs;
+      for (int r = 0; r < int(s.regions.size()); ++r) {
+        const std::string& name = s.regions[r].name;
+        if (name == s.database.primary) {
+          built.primary = int(specs.size());
+          specs.push_back({"db-" + name, r, s.database.mode});
+          continue;
+        }
+        for (const auto& rep : s.database.replicas)
+          if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
+      }
+      built.store = std::make_unique<SinglePrimaryStore>(s.database, specs, built.primary, network, recorder);
+      h.topology = "single-primary";
+      break;
+    }
+  }
+  return built;
+}
+
+}  // namespace mrsim
