@@ -198,10 +198,20 @@ void ClientPopulation::on_network_change(double t) {
     Slot& slot = slots_[s];
     if (slot.phase != Phase::Reply) continue;
     const Route& back = *reply_route_[size_t(slot.target_region)];
-    const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
-                        (slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t));
-    if (!broken) continue;
+    const bool reply_broken = ctx_.network.broken_during(back, slot.reply_from, t);
+    const bool wait_broken =
+        !reply_broken && slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t);
+    if (!reply_broken && !wait_broken) continue;
     ++slot.generation;
+    if (wait_broken) {  // the acknowledgement may still come, later (a semi-sync source's fallback)
+      const double reply_at =
+          ctx_.database.ack_after_break(slot.rec.node, slot.rec.version, t) + back.transfer_s(config_.response_bytes);
+      if (reply_at <= slot.attempt_start + config_.timeout_s) {
+        slot.reply_at = reply_at;
+        replies_.push({reply_at, seq_++, s, slot.generation});
+        continue;
+      }
+    }
     slot.phase = Phase::Waiting;
     schedule(slot.attempt_start + config_.timeout_s, EventType::AttemptFailed, s, Outcome::Timeout);
   }

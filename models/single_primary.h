@@ -11,6 +11,15 @@
 //    its acknowledgement has travelled back (PostgreSQL synchronous_commit=remote_apply). A sync replica whose stream
 //    is broken is dropped from the wait set until it reconnects (Patroni synchronous_mode without _strict, MySQL
 //    semi-sync fallback); writes already waiting on it when it broke are never acknowledged.
+//  - `semi-sync` replicas, as MySQL's rpl_semi_sync_source with wait point AFTER_SYNC: a commit waits until
+//    `semi_sync.wait_for_replica_count` of them have *received* it (the entry's transfer and latency, not its
+//    replay) and their acknowledgements have travelled back. A commit that has not got them `semi_sync.timeout`
+//    after it began switches the source to async: it and every commit waiting with it are acknowledged then, and
+//    later commits do not wait ("semi_sync_off" in the trace). The source switches back ("semi_sync_on") once a
+//    connected semi-sync replica's stream has sent everything committed (MySQL's try_switch_on, when the dump
+//    thread sends an event at or past the newest commit). A stream that breaks while commits wait on it gives
+//    them nothing, even if it reconnects within the timeout (a reconnect takes reconnect_delay, 5 s, and a
+//    resend); a promoted primary starts with semi-sync on.
 //  - Terms: promotion gives the node a higher term. A node is told to rejoin as a replica of the current primary;
 //    it rewinds its log to the longest common prefix with its new upstream (pg_rewind) and so discards divergent
 //    writes — which is how acknowledged writes get lost.
@@ -69,6 +78,8 @@ class SinglePrimaryStore final : public Store {
   void rejoin(int node, int upstream, uint32_t term, double t) override;
   void fence(int node, uint32_t term, double t) override;
 
+  double ack_after_break(int node, uint32_t write_id, double t) override;
+
   double lag_s(int node, double t) override;  // -1 unless the node is a replica
   void finish(History& history) override;
 
@@ -103,6 +114,26 @@ class SinglePrimaryStore final : public Store {
   void disconnect(Node& n);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);
+
+  // The semi-sync source's state (MySQL's rpl_semi_sync_source_status) and the commits still waiting for
+  // receipts; each holds, per node, when that node's acknowledgement reaches the primary (infinity: never).
+  struct Waiting {
+    uint32_t write_id;
+    double commit_s;
+    std::vector<double> acks;
+  };
+  struct SemiSync {
+    bool on = true;
+    double off_at = std::numeric_limits<double>::infinity();  // a waiting commit's timeout will switch it off then
+    double off_since = 0;
+    std::deque<Waiting> waiting;
+  };
+  bool has_semi_sync_ = false;
+  SemiSync semi_;
+  double semi_sync_wait(uint32_t write_id, double t, std::vector<double> acks);  // when the commit is acknowledged
+  void semi_sync_breaks(double t);
+  void settle_semi_sync(int primary, double t);
+  double kth_ack(const std::vector<double>& acks) const;
 
   DatabaseConfig config_;
   std::vector<Node> nodes_;

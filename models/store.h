@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,11 @@ class Store {
   virtual int16_t draw_write_arg(uint32_t /*key*/, RandomStream& /*stream*/) const { return 0; }
   // True if a route a write acknowledged at `node` waited on (to a sync replica and back) broke in (from, to].
   virtual bool ack_wait_broken(int /*node*/, double /*from*/, double /*to*/) const { return false; }
+  // For a write whose wait was broken: when it is acknowledged after all (semi-sync: at the source's fallback to
+  // async), or infinity if never.
+  virtual double ack_after_break(int /*node*/, uint32_t /*write_id*/, double /*t*/) {
+    return std::numeric_limits<double>::infinity();
+  }
 
   // Control plane: what a node's agent reports and does when a command reaches it.
   virtual NodeStatus status(int node, double t) = 0;

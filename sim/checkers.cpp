@@ -205,6 +205,7 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   m.stale_reads = check_stale_reads(history, lineage);
   m.sessions = check_sessions(history, lineage);
   m.split_brain = check_split_brain(history, lineage);
+  m.semi_sync = check_semi_sync(history, lineage);
   m.convergence = check_convergence(history, lineage);
   m.crdt = check_crdt(history);
   m.siblings = check_siblings(history);

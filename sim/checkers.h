@@ -276,6 +276,16 @@ struct ResidencyStats {
 ResidencyStats check_residency(const History& history, const std::vector<ResidencyRule>& rules,
                                const std::vector<RegionConfig>& regions);
 
+// Semi-synchronous replication (docs/metrics.md, "Semi-synchronous replication"), in sim/checkers_replication.cpp.
+struct SemiSyncStats {
+  bool applicable = false;  // the database has semi-sync replicas
+  uint64_t fallbacks = 0;
+  double time_in_fallback_s = 0;
+  uint64_t writes_acknowledged_in_fallback = 0;
+  uint64_t lost_writes_in_fallback = 0;
+};
+SemiSyncStats check_semi_sync(const History& history, const LineageIndex& lineage);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
@@ -293,6 +303,7 @@ struct RunMetrics {
   TrafficStats traffic;
   std::vector<AlertResult> alerts;
   ResidencyStats residency;
+  SemiSyncStats semi_sync;
 };
 RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
 // Everything above, plus what needs more of the scenario than its metrics block: alerts and data residency.

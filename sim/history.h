@@ -156,6 +156,7 @@ struct History {
   // ("lww", "lww-hlc", "crdt", "siblings").
   std::string topology = "single-primary";
   std::string conflict_resolution;
+  bool semi_sync = false;  // single-primary with semi-sync replicas: the store records its fallbacks as decisions
   // crdt: each key's type, by key index (empty otherwise); 0 = pn-counter, 1 = or-set.
   std::vector<uint8_t> crdt_type;
 

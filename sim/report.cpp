@@ -204,6 +204,11 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
     split["list"].push_back(std::move(i));
   }
   r["split_brain"] = std::move(split);
+  if (m.semi_sync.applicable)
+    r["semi_sync"] = {{"fallbacks", m.semi_sync.fallbacks},
+                      {"time_in_fallback_s", seconds(m.semi_sync.time_in_fallback_s)},
+                      {"writes_acknowledged_in_fallback", m.semi_sync.writes_acknowledged_in_fallback},
+                      {"lost_writes_in_fallback", m.semi_sync.lost_writes_in_fallback}};
   if (m.residency.applicable) {
     Json residency = residency_counts_json(m.residency.total);
     residency["by_jurisdiction"] = Json::object();

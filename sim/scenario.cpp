@@ -252,7 +252,9 @@ Scenario build_scenario(const json& j) {
                        seconds(l, "latency"), bytes_per_s(l, "bandwidth"), number(l, "cost_per_gb")});
   const json& db = j.at("database");
   const json& repl = db.at("replication");
-  auto mode_of = [](const std::string& m) { return m == "sync" ? ReplicationMode::Sync : ReplicationMode::Async; };
+  auto mode_of = [](const std::string& m) {
+    return m == "sync" ? ReplicationMode::Sync : m == "semi-sync" ? ReplicationMode::SemiSync : ReplicationMode::Async;
+  };
   s.database.topology = text(db, "topology") == "multi-primary" ? Topology::MultiPrimary : Topology::SinglePrimary;
   if (db.contains("primary")) s.database.primary = text(db, "primary");
   if (db.contains("regions")) s.database.regions = db.at("regions").get<std::vector<std::string>>();
@@ -276,6 +278,8 @@ Scenario build_scenario(const json& j) {
     s.database.replicas.push_back({region, mode_of(mode)});
   }
   s.database.mode = mode_of(text(repl, "mode"));
+  s.database.semi_sync_wait_count = u32(db.at("semi_sync"), "wait_for_replica_count");
+  s.database.semi_sync_timeout_s = seconds(db.at("semi_sync"), "timeout");
   s.database.apply_delay_s = seconds(repl, "apply_delay");
   s.database.reconnect_delay_s = seconds(repl, "reconnect_delay");
   s.database.read_service_s = seconds(db, "read_service_time");

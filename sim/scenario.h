@@ -32,7 +32,7 @@ struct LinkConfig {
   double cost_per_gb = 0.02;  // USD per GB crossing this link (either direction)
 };
 
-enum class ReplicationMode { Async, Sync };
+enum class ReplicationMode { Async, Sync, SemiSync };
 
 struct ReplicaConfig {
   std::string region;
@@ -63,6 +63,8 @@ struct DatabaseConfig {
   std::vector<CrdtRange> crdt;          // conflict "crdt": every key's type, ranges in key order
   ReplicationMode mode = ReplicationMode::Async;  // replication.mode: every replica's unless overridden, and the
                                                   // primary's should it ever rejoin as a replica
+  uint32_t semi_sync_wait_count = 1;    // semi-sync: receipts a commit waits for (rpl_semi_sync_source_wait_...)
+  double semi_sync_timeout_s = 10;      // semi-sync: ... before the source falls back to async
   double apply_delay_s = 0.001;         // replica apply time per shipped batch (replay)
   double reconnect_delay_s = 5.0;       // a broken replication stream retries after this
   double read_service_s = 0.001;        // time the node spends serving one read

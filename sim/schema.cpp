@@ -206,8 +206,10 @@ class Walker {
                               "a key that is a replica region (one of /database/replicas: " +
                                   (replicas_.empty() ? std::string("none listed") : quoted_list(replicas_)) + ")",
                               "key " + shown_string(item.key()));
-          if (!item.value().is_string() || (item.value() != "sync" && item.value() != "async"))
-            throw SchemaError(at, "one of \"async\", \"sync\"", describe_json(item.value()));
+          const auto modes = split_choices(row.choices);
+          if (!item.value().is_string() ||
+              std::find(modes.begin(), modes.end(), item.value().get<std::string>()) == modes.end())
+            throw SchemaError(at, "one of " + quoted_list(modes), describe_json(item.value()));
         }
         return;
       }
@@ -537,6 +539,7 @@ class Walker {
       refuse("layout", "replicas follow the primary");
       refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
       refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+      check_semi_sync(db, pointer);
       return;
     }
     need("regions");
@@ -560,6 +563,29 @@ class Walker {
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
     if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  // A semi-sync source cannot wait for more receipts than it has semi-sync replicas (MySQL would wait out every
+  // commit's timeout and run async for ever).
+  void check_semi_sync(const json& db, const std::string& pointer) {
+    const json& repl = db["replication"];
+    size_t semi = 0, sync = 0;
+    for (const json& r : db["replicas"]) {
+      const std::string region = r.get<std::string>();
+      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
+      semi += mode == "semi-sync";
+      sync += mode == "sync";
+    }
+    if (semi == 0) return;
+    // One source either waits for semi-sync receipts (MySQL) or for sync replicas' replay (PostgreSQL), not both.
+    if (sync > 0)
+      throw SchemaError(child(pointer, "replication"), "replicas that are \"sync\" or \"semi-sync\", not both",
+                        std::to_string(sync) + " sync and " + std::to_string(semi) + " semi-sync");
+    const json& count = db["semi_sync"]["wait_for_replica_count"];
+    if (count.get<uint64_t>() > semi)
+      throw SchemaError(child(child(pointer, "semi_sync"), "wait_for_replica_count"),
+                        "at most " + std::to_string(semi) + " (the replicas in mode \"semi-sync\")",
+                        describe_json(count));
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {

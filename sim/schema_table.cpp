@@ -101,14 +101,24 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/crdt/*/elements", T::Integer, P::Default, "16", 1, 32767, false, "",
      "or-set: a write adds or removes one of elements 1..this, chosen uniformly."},
     {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
-    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync",
-     "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has it."},
-    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false, "async|sync",
+    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|semi-sync",
+     "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has applied it "
+     "(PostgreSQL synchronous_commit=remote_apply); `semi-sync` = once `semi_sync.wait_for_replica_count` such "
+     "replicas have received it, falling back to async after `semi_sync.timeout` (MySQL rpl_semi_sync_source)."},
+    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false, "async|sync|semi-sync",
      "Per-replica mode, e.g. `{\"us-west-2\": \"sync\"}`; keys must be replica regions."},
     {"/database/replication/apply_delay", T::Duration, P::Default, "\"1ms\"", 0, kHour, false, "",
      "Time a replica takes to apply one shipped batch."},
     {"/database/replication/reconnect_delay", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
      "A broken replication stream retries after this long."},
+    {"/database/semi_sync", T::Object, P::Default, "{}", 0, 0, false, "",
+     "MySQL's semi-synchronous source (rpl_semi_sync_source_*), for replicas in mode `semi-sync`."},
+    {"/database/semi_sync/wait_for_replica_count", T::Integer, P::Default, "1", 1, 63, false, "",
+     "Acknowledgements of receipt (not replay) a commit waits for (rpl_semi_sync_source_wait_for_replica_count); "
+     "at most the number of `semi-sync` replicas."},
+    {"/database/semi_sync/timeout", T::Duration, P::Default, "\"10s\"", 0, kHour, true, "",
+     "A commit that waits this long without enough acknowledgements switches the source to async "
+     "(rpl_semi_sync_source_timeout, 10 s by default); it switches back once a semi-sync replica has caught up."},
     {"/database/read_service_time", T::Duration, P::Default, "\"1ms\"", 0, 10, false, "",
      "Time a node spends serving one read."},
     {"/database/write_service_time", T::Duration, P::Default, "\"2ms\"", 0, 10, false, "",
@@ -547,7 +557,7 @@ std::string type_noun(const FieldSpec& row) {
     case T::RegionGroups:
       return "a list of lists of region names";
     case T::ReplicationModes:
-      return "an object mapping replica regions to \"sync\" or \"async\"";
+      return "an object mapping replica regions to replication modes";
     case T::Expectations:
       return "an object mapping metrics to conditions such as \"<= 300\"";
     case T::RegionMap:

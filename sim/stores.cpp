@@ -38,6 +38,7 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
       }
       built.store = std::make_unique<SinglePrimaryStore>(s.database, specs, built.primary, network, recorder);
       h.topology = "single-primary";
+      for (const auto& spec : specs) h.semi_sync = h.semi_sync || spec.mode == ReplicationMode::SemiSync;
       break;
     }
   }

@@ -501,6 +501,12 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
 
   db.finish(h);
+  // Stores record some decisions when they settle them, after later ones (semi-sync's switches): time order.
+  std::stable_sort(h.decisions.begin(), h.decisions.end(),
+                   [](const ControllerDecision& a, const ControllerDecision& b) { return a.t < b.t; });
+  h.decisions.erase(std::remove_if(h.decisions.begin(), h.decisions.end(),
+                                   [&](const ControllerDecision& d) { return d.t >= s.duration_s && d.action.rfind("semi_sync", 0) == 0; }),
+                    h.decisions.end());
   for (size_t l = 0; l < network.wan_bytes().size(); ++l)
     h.traffic.push_back({uint16_t(l), uint64_t(network.wan_bytes()[l])});
   std::stable_sort(h.ops.begin(), h.ops.end(), [](const OpRecord& a, const OpRecord& b) {

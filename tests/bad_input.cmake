@@ -134,6 +134,9 @@ expect_bad("a residency range outside the key space" "/residency/0/keys: expecte
 # An output that cannot be written is bad input too, and the other outputs must not be left half-written.
 # Active-active designs and clock faults.
 set(lww ${SOURCE}/scenarios/active-active-lww-skew.json)
+expect_bad("semi-sync waiting for more replicas than it has" "/database/semi_sync/wait_for_replica_count: expected at most 1 (the replicas in mode \"semi-sync\"), found 2" validate ${SOURCE}/scenarios/semi-sync-fallback.json --set database.semi_sync.wait_for_replica_count=2)
+expect_bad("sync and semi-sync replicas on one primary" "/database/replication: expected replicas that are \"sync\" or \"semi-sync\", not both" validate ${SOURCE}/scenarios/semi-sync-fallback.json --set database.replication.overrides.eu-west-1=sync)
+expect_bad("an unknown replication mode" "/database/replication/overrides/eu-west-1: expected one of \"async\", \"sync\", \"semi-sync\"" validate ${SOURCE}/scenarios/semi-sync-fallback.json --set database.replication.overrides.eu-west-1=quasi-sync)
 expect_bad("lww on a single-primary database" "/database/conflict_resolution: expected no \"conflict_resolution\" on a single-primary database" validate ${SOURCE}/scenarios/active-passive-dns.json --set database.conflict_resolution=lww)
 expect_bad("keys without a CRDT type" "/database/crdt: expected ranges that give every key 0..1999 a CRDT type, found keys 1000..1999 with none" validate ${SOURCE}/scenarios/active-active-crdt-partition.json --set database.keys=2000)
 expect_bad("CRDT ranges with a gap" "/database/crdt/1/first_key: expected key 501" validate ${SOURCE}/scenarios/active-active-crdt-partition.json --set database.crdt.0.last_key=500)
