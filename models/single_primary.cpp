@@ -155,14 +155,13 @@ ReadResult SinglePrimaryStore::read_behind(Node& n, uint32_t key, double t, cons
   int primary = n.upstream >= 0 && nodes_[n.upstream].role == Role::Primary ? n.upstream : -1;
   for (int i = 0; primary < 0 && i < node_count(); ++i)
     if (nodes_[i].role == Role::Primary) primary = i;
-  const double forward_at = t + options.max_wait_s;
-  if (primary < 0) return {false, kNoVersion, forward_at};
+  if (primary < 0) return {false, kNoVersion, t};
   const Route& there = network_.route(n.spec.region, Endpoint::Db, nodes_[primary].spec.region, Endpoint::Db);
   const Route& back = network_.route(nodes_[primary].spec.region, Endpoint::Db, n.spec.region, Endpoint::Db);
-  if (!network_.route_up(there) || !network_.route_up(back)) return {false, kNoVersion, forward_at};
+  if (!network_.route_up(there) || !network_.route_up(back)) return {false, kNoVersion, t};
   network_.account(there, options.request_bytes);
   network_.account(back, options.response_bytes);
-  const double answered = forward_at + there.transfer_s(options.request_bytes) + config_.read_service_s;
+  const double answered = t + options.max_wait_s + there.transfer_s(options.request_bytes) + config_.read_service_s;
   return {true, nodes_[primary].kv[key], answered + back.transfer_s(options.response_bytes), primary};
 }
 

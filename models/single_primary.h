@@ -23,7 +23,8 @@
 //    within `max_wait`, it answers once replayed; if not, after `max_wait` it forwards the read to the primary
 //    (its upstream, else any primary), which answers with its state at the read's arrival at the replica; the reply
 //    comes back the same way. The wait trusts the stream as shipped: a break during the wait is not foreseen, and a
-//    stream that is down (reconnecting) is waited on in vain, then forwarded around.
+//    stream that is down (reconnecting) is waited on in vain, then forwarded around. With no primary, or no route to
+//    it, at the time the read arrives, the replica refuses the read at once (a real one would first wait max_wait).
 // Leaves out: storage and CPU capacity (service times are fixed, no queueing), the detection delay of a broken TCP
 // stream (it is known at once), cascading replication. Several writable nodes: models/multi_primary.h.
 //
