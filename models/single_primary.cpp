@@ -135,10 +135,36 @@ bool SinglePrimaryStore::serves_reads(int node) const {
   return r == Role::Primary || r == Role::Replica;
 }
 
-ReadResult SinglePrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& /*options*/) {
+ReadResult SinglePrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& options) {
   Node& n = nodes_[node];
   drain(n, t);
+  if (options.min_version != kNoVersion && n.role == Role::Replica &&
+      (n.log.empty() || n.log.back().write_id < options.min_version))
+    return read_behind(n, key, t, options);
   return {serves_reads(node), n.kv[key], t + config_.read_service_s};
+}
+
+ReadResult SinglePrimaryStore::read_behind(Node& n, uint32_t key, double t, const ReadOptions& options) {
+  // The entry that brings the replica to the token, if it is on the stream: the replica answers once it replays.
+  const std::deque<InFlight>& in_flight = n.in.in_flight;
+  uint32_t version = n.kv[key];
+  for (const InFlight& f : in_flight) {
+    if (f.arrival_s - t > options.max_wait_s) break;  // arrivals are in log order, so ascending
+    if (f.entry.key == key) version = f.entry.write_id;
+    if (f.entry.write_id >= options.min_version) return {true, version, f.arrival_s + config_.read_service_s};
+  }
+  // Not within the wait: forward to the primary once it has run out.
+  int primary = n.upstream >= 0 && nodes_[n.upstream].role == Role::Primary ? n.upstream : -1;
+  for (int i = 0; primary < 0 && i < node_count(); ++i)
+    if (nodes_[i].role == Role::Primary) primary = i;
+  if (primary < 0) return {false, kNoVersion, t};
+  const Route& there = network_.route(n.spec.region, Endpoint::Db, nodes_[primary].spec.region, Endpoint::Db);
+  const Route& back = network_.route(nodes_[primary].spec.region, Endpoint::Db, n.spec.region, Endpoint::Db);
+  if (!network_.route_up(there) || !network_.route_up(back)) return {false, kNoVersion, t};
+  network_.account(there, options.request_bytes);
+  network_.account(back, options.response_bytes);
+  const double answered = t + options.max_wait_s + there.transfer_s(options.request_bytes) + config_.read_service_s;
+  return {true, nodes_[primary].kv[key], answered + back.transfer_s(options.response_bytes), primary};
 }
 
 WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, double t) {

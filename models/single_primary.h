@@ -25,6 +25,15 @@
 //    writes — which is how acknowledged writes get lost.
 //  - A host that goes down keeps its log (disk). A former primary restarts as Recovering (read-only, refusing
 //    reads and writes) until the controller tells it what it is; a former replica resumes streaming.
+//  - A read carrying a session's minimum version (ReadOptions, models/client.h "min-version"), as the "version
+//    tracking" of session-affinity designs (a write returns its version, a read asks for at least that one): a
+//    replica that has replayed that write id, or a later one (ids grow across the run, so a later id is a later
+//    point of the history it follows), answers at once. Otherwise, if the entry is already on its stream and replays
+//    within `max_wait`, it answers once replayed; if not, after `max_wait` it forwards the read to the primary
+//    (its upstream, else any primary), which answers with its state at the read's arrival at the replica; the reply
+//    comes back the same way. The wait trusts the stream as shipped: a break during the wait is not foreseen, and a
+//    stream that is down (reconnecting) is waited on in vain, then forwarded around. With no primary, or no route to
+//    it, at the time the read arrives, the replica refuses the read at once (a real one would first wait max_wait).
 // Leaves out: storage and CPU capacity (service times are fixed, no queueing), the detection delay of a broken TCP
 // stream (it is known at once), cascading replication. Several writable nodes: models/multi_primary.h.
 //
@@ -109,6 +118,7 @@ class SinglePrimaryStore final : public Store {
   const Route& stream_route(int from, int to) const;
   void on_network_change(uint16_t element, bool up, double t);
   void drain(Node& n, double t);
+  ReadResult read_behind(Node& n, uint32_t key, double t, const ReadOptions& options);
   double ship(Node& n, const LogEntry& e, double start);
   static bool follows_history(const Node& n, const Node& up);  // n's log is a prefix of up's
   void disconnect(Node& n);

@@ -29,12 +29,14 @@ struct NodeStatus {
 struct ReadOptions {
   uint32_t min_version = kNoVersion;  // the node must have applied this write id (or a later one of its lineage)
   double max_wait_s = 0;              // ... waiting for it at most this long before forwarding to the primary
+  uint32_t request_bytes = 0, response_bytes = 0;  // what a forwarded read carries between the nodes
 };
 
 struct ReadResult {
   bool served = false;   // false: the node refuses the read (down, recovering, or no quorum)
   uint32_t version = kNoVersion;  // the version (write id) the read returns
   double ready_s = 0;    // when the node can send the reply (its service time, and any wait or forwarding)
+  int node = -1;         // the node that answered, when the read was forwarded to another; -1: the node asked
 };
 
 struct WriteResult {

@@ -81,8 +81,22 @@ struct SessionStats {
   uint64_t clients_with_read_your_writes_violations = 0;
   uint64_t clients_with_monotonic_read_violations = 0;
 };
-SessionStats check_sessions(const History& history, const LineageIndex& lineage);
+// `by_group`: when given, also the same counts for each of History::client_groups (by group index).
+SessionStats check_sessions(const History& history, const LineageIndex& lineage,
+                            std::vector<SessionStats>* by_group = nullptr);
 SessionStats check_sessions(const History& history);
+
+// Session guarantees by client group (docs/metrics.md, "Session guarantees"): one entry per History::client_groups.
+struct GroupSessionStats {
+  std::string strategy, region;
+  uint32_t first_client = 0, clients = 0;
+  uint64_t reads = 0;  // successful reads
+  SessionStats sessions;
+  Distribution read_latency_s;      // complete_s - invoke_s of successful reads
+  uint64_t cross_region_reads = 0;  // successful reads answered by a node outside the client's region
+  uint64_t cross_region_read_bytes = 0;  // ... times (request + response bytes)
+};
+std::vector<GroupSessionStats> check_session_groups(const History& history, const LineageIndex& lineage);
 
 // Several writers (docs/metrics.md, "Several writers"): acknowledged writes that conflict resolution discarded.
 struct SkewInversionStats {
@@ -292,6 +306,7 @@ struct RunMetrics {
   uint64_t lost_writes_unattributed = 0;
   StaleReadStats stale_reads;
   SessionStats sessions;
+  std::vector<GroupSessionStats> session_groups;  // empty unless some client group states a session
   WriteSafetyStats writes;
   SplitBrainStats split_brain;
   ConvergenceStats convergence;

@@ -19,6 +19,17 @@ namespace mrsim {
 
 using nlohmann::json;
 
+const char* to_string(SessionStrategy strategy) {
+  switch (strategy) {
+    case SessionStrategy::None: return "none";
+    case SessionStrategy::Sticky: return "sticky";
+    case SessionStrategy::ReadOwnWritesWindow: return "read-own-writes-window";
+    case SessionStrategy::MinVersion: return "min-version";
+    case SessionStrategy::PrimaryReads: return "primary-reads";
+  }
+  return "unknown";
+}
+
 int Scenario::region_index(const std::string& region) const {
   for (size_t i = 0; i < regions.size(); ++i)
     if (regions[i].name == region) return static_cast<int>(i);
@@ -377,13 +388,28 @@ Scenario build_scenario(const json& j) {
   const json& raft = fo.at("raft");
   s.failover.raft = {seconds(raft, "heartbeat"), seconds(raft, "election_timeout_min"),
                      seconds(raft, "election_timeout_max")};
+  auto session_of = [&](const json& c) {
+    SessionConfig out;
+    if (!c.contains("session")) return out;
+    const json& session = c.at("session");
+    out.stated = true;
+    const std::string strategy = text(session, "strategy");
+    out.strategy = strategy == "sticky"                   ? SessionStrategy::Sticky
+                   : strategy == "read-own-writes-window" ? SessionStrategy::ReadOwnWritesWindow
+                   : strategy == "min-version"            ? SessionStrategy::MinVersion
+                   : strategy == "primary-reads"          ? SessionStrategy::PrimaryReads
+                                                          : SessionStrategy::None;
+    if (session.contains("window")) out.window_s = seconds(session, "window");
+    if (session.contains("max_wait")) out.max_wait_s = seconds(session, "max_wait");
+    return out;
+  };
   for (const json& c : j.at("clients"))
     s.clients.push_back({text(c, "region"), u32(c, "count"), number(c, "rate_per_s"), number(c, "read_fraction"),
                          text(c, "key_distribution") == "zipf" ? KeyDistribution::Zipf : KeyDistribution::Uniform,
                          number(c, "zipf_exponent"), seconds(c, "timeout"), u32(c, "max_retries"),
                          seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size"),
                          c.contains("backoff") && text(c, "backoff") == "exponential-jitter",
-                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0});
+                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0, session_of(c)});
   for (const json& f : j.at("faults")) {
     FaultConfig fault;
     fault.at_s = seconds(f, "at");

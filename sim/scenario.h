@@ -182,6 +182,17 @@ struct FailoverConfig {
   RaftConfig raft;
 };
 
+// clients[*].session: a session guarantee for the group's reads (models/client.h). `stated`: the file gave a session
+// block (even "none"); only then does the report break session metrics down by group.
+enum class SessionStrategy : uint8_t { None, Sticky, ReadOwnWritesWindow, MinVersion, PrimaryReads };
+struct SessionConfig {
+  bool stated = false;
+  SessionStrategy strategy = SessionStrategy::None;
+  double window_s = 5.0;     // read-own-writes-window: reads go to the write region this long after a write
+  double max_wait_s = 0.1;   // min-version: a replica behind the token waits this long, then forwards
+};
+const char* to_string(SessionStrategy strategy);
+
 struct ClientGroupConfig {
   std::string region;
   uint32_t count = 100;            // logical clients in this group
@@ -196,6 +207,7 @@ struct ClientGroupConfig {
   uint32_t response_bytes = 1024;
   bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
   double backoff_cap_s = 20.0;       // ... its cap
+  SessionConfig session;
 };
 
 enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance };

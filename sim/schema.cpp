@@ -641,6 +641,27 @@ class Walker {
     const bool exponential = c.contains("backoff") && c["backoff"] == "exponential-jitter";
     if (!exponential && c.contains("backoff_cap"))
       fail_foreign(c, pointer, "backoff_cap", "unless backoff is \"exponential-jitter\"");
+    if (c.contains("session")) check_session(c["session"], child(pointer, "session"));
+  }
+
+  void check_session(json& session, const std::string& pointer) {
+    const std::string strategy = session["strategy"].get<std::string>();
+    if (strategy != "read-own-writes-window" && session.contains("window"))
+      fail_foreign(session, pointer, "window", "unless strategy is \"read-own-writes-window\"");
+    if (strategy != "min-version" && session.contains("max_wait"))
+      fail_foreign(session, pointer, "max_wait", "unless strategy is \"min-version\"");
+    if (strategy == "read-own-writes-window" && !session.contains("window")) session["window"] = "5s";
+    if (strategy == "min-version" && !session.contains("max_wait")) session["max_wait"] = "100ms";
+    if (multi_primary_ && (strategy == "min-version" || strategy == "primary-reads"))
+      throw SchemaError(child(pointer, "strategy"),
+                        "\"none\", \"sticky\" or \"read-own-writes-window\" on a multi-primary database (it has no "
+                        "one primary to read from or forward to)",
+                        describe_json(session["strategy"]));
+    if (routing_kind_ == "client" && strategy != "none" && strategy != "min-version")
+      throw SchemaError(child(pointer, "strategy"),
+                        "\"none\" or \"min-version\" under routing.kind \"client\" (each client already stays on "
+                        "its endpoint, and reads and writes walk the same list)",
+                        describe_json(session["strategy"]));
   }
 
   std::string name_default_;

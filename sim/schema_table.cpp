@@ -331,6 +331,22 @@ const std::vector<FieldSpec> kSchema = {
      "`exponential-jitter` only, default 20s: the cap of the backoff."},
     {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
     {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
+    {"/clients/*/session", T::Object, P::Optional, "", 0, 0, false, "",
+     "A session guarantee for the group's reads (the read-local designs' answer to reading one's own writes); "
+     "without it `none`. Given, the report breaks session violations, read latency and cross-region read bytes down "
+     "by client group (`sessions.by_group`)."},
+    {"/clients/*/session/strategy", T::Enum, P::Required, "", 0, 0, false,
+     "none|sticky|read-own-writes-window|min-version|primary-reads",
+     "`none`: reads follow the read record. `sticky`: a client keeps the region its first read resolved to, and "
+     "resolves again only after an attempt there fails (writes follow the write record). `read-own-writes-window`: "
+     "for `window` after its last acknowledged write a client reads through the write record (a cookie with the "
+     "write's time). `min-version`: a read carries the client's last acknowledged write id; a replica that has not "
+     "replayed it waits up to `max_wait`, then forwards the read to the primary (single-primary only). "
+     "`primary-reads`: every read goes through the write record (single-primary only)."},
+    {"/clients/*/session/window", T::Duration, P::Optional, "", 0, kHour, true, "",
+     "`read-own-writes-window` only, default 5s: how long after a write the client reads from the write region."},
+    {"/clients/*/session/max_wait", T::Duration, P::Optional, "", 0, 60, false, "",
+     "`min-version` only, default 100ms: how long a replica behind the token waits before forwarding (0: at once)."},
 
     {"/faults", T::ObjectList, P::Default, "[]", 0, 1000, false, "",
      "Scheduled faults; each must start and end within the run."},

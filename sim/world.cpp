@@ -342,9 +342,14 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   // Clients.
   std::vector<std::unique_ptr<ZipfTable>> zipfs;
   uint32_t first_client = 0;
+  const bool sessions_stated = std::any_of(s.clients.begin(), s.clients.end(),
+                                           [](const ClientGroupConfig& g) { return g.session.stated; });
   for (size_t g = 0; g < s.clients.size(); ++g) {
     const auto& group = s.clients[g];
     const int r = s.region_index(group.region);
+    if (sessions_stated)
+      h.client_groups.push_back({to_string(group.session.strategy), uint8_t(r), first_client, group.count,
+                                 group.request_bytes, group.response_bytes});
     const ZipfTable* zipf = nullptr;
     if (group.key_distribution == KeyDistribution::Zipf) {
       zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
