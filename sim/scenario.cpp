@@ -266,7 +266,14 @@ Scenario build_scenario(const json& j) {
   auto mode_of = [](const std::string& m) {
     return m == "sync" ? ReplicationMode::Sync : m == "semi-sync" ? ReplicationMode::SemiSync : ReplicationMode::Async;
   };
-  s.database.topology = text(db, "topology") == "multi-primary" ? Topology::MultiPrimary : Topology::SinglePrimary;
+  const std::string topology = text(db, "topology");
+  s.database.topology = topology == "multi-primary" ? Topology::MultiPrimary
+                        : topology == "consensus"   ? Topology::Consensus
+                                                    : Topology::SinglePrimary;
+  if (db.contains("leaseholder")) s.database.leaseholder = text(db, "leaseholder");
+  s.database.election_timeout_s = seconds(db.at("consensus"), "election_timeout");
+  s.database.lease_duration_s = seconds(db.at("consensus"), "lease_duration");
+  s.database.follower_read_staleness_s = seconds(db.at("consensus"), "follower_read_staleness");
   if (db.contains("primary")) s.database.primary = text(db, "primary");
   if (db.contains("regions")) s.database.regions = db.at("regions").get<std::vector<std::string>>();
   if (db.contains("layout")) s.database.ring = text(db, "layout") == "ring";

@@ -41,7 +41,7 @@ struct ReplicaConfig {
 
 enum class KeyDistribution { Uniform, Zipf };
 
-enum class Topology { SinglePrimary, MultiPrimary };
+enum class Topology { SinglePrimary, MultiPrimary, Consensus };
 enum class ConflictResolution { Lww, LwwHlc, Crdt, Siblings };
 enum class CrdtType { PnCounter, OrSet };
 
@@ -58,6 +58,10 @@ struct DatabaseConfig {
   std::string primary;                  // single-primary: region of the initial primary
   std::vector<ReplicaConfig> replicas;  // single-primary: one replica node per listed region, in file order
   std::vector<std::string> regions;     // multi-primary: one writable node per listed region, in this order
+  std::string leaseholder;              // consensus: region of the initial Raft leader (leaseholder)
+  double election_timeout_s = 3;        // consensus: T, election timeouts are uniform in [T, 2T)
+  double lease_duration_s = 9;          // consensus: a new leader waits out the old lease
+  double follower_read_staleness_s = 0; // consensus: bound of follower reads; 0 = off
   bool ring = false;                    // multi-primary: replicate around a ring (in `regions` order), not a mesh
   ConflictResolution conflict = ConflictResolution::Lww;  // multi-primary
   std::vector<CrdtRange> crdt;          // conflict "crdt": every key's type, ranges in key order

@@ -523,8 +523,11 @@ class Walker {
   }
 
   void check_database(json& db, const std::string& pointer) {
-    multi_primary_ = db["topology"] == "multi-primary";
-    const char* design = multi_primary_ ? "a multi-primary database" : "a single-primary database";
+    const std::string topology = db["topology"].get<std::string>();
+    multi_primary_ = topology != "single-primary";  // every node takes writes (directly or through its gateway)
+    const char* design = topology == "multi-primary" ? "a multi-primary database"
+                         : topology == "consensus"   ? "a consensus database"
+                                                     : "a single-primary database";
     auto refuse = [&](const char* key, const std::string& why) {
       if (db.contains(key)) fail_foreign(db, pointer, key, std::string("on ") + design + " (" + why + ")");
     };
@@ -543,6 +546,8 @@ class Walker {
       return;
     }
     need("regions");
+    if (topology == "consensus") return check_consensus(db, pointer);
+    refuse("leaseholder", "every node in \"regions\" is a primary");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
       throw SchemaError(child(pointer, "replicas"), "[] on a multi-primary database (every node in \"regions\" takes "
@@ -563,6 +568,35 @@ class Walker {
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
     if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  // Raft across regions: a majority must survive the loss of any one region, so at least three; the leaseholder is
+  // one of them (the first by default).
+  void check_consensus(json& db, const std::string& pointer) {
+    auto refuse = [&](const char* key, const std::string& why) {
+      if (db.contains(key)) fail_foreign(db, pointer, key, "on a consensus database (" + why + ")");
+    };
+    refuse("primary", "the range elects its leader; \"leaseholder\" names the first");
+    refuse("layout", "every replica hears from the leader");
+    refuse("conflict_resolution", "the leader orders every write");
+    refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+    const json& regions = db["regions"];
+    if (regions.size() < 3)
+      throw SchemaError(child(pointer, "regions"),
+                        "at least 3 regions on a consensus database (with " + std::to_string(regions.size()) +
+                            ", losing any one leaves no majority, and writes stop)",
+                        describe_json(regions));
+    if (!db["replicas"].empty())
+      throw SchemaError(child(pointer, "replicas"), "[] on a consensus database (every region in \"regions\" holds "
+                        "a voting replica)", describe_json(db["replicas"]));
+    if (db["replication"]["mode"] != "async")
+      throw SchemaError(child(child(pointer, "replication"), "mode"),
+                        "\"async\" on a consensus database (Raft commits on a majority; there is no mode to choose)",
+                        describe_json(db["replication"]["mode"]));
+    if (!db.contains("leaseholder")) db["leaseholder"] = regions[0];
+    if (std::find(regions.begin(), regions.end(), db["leaseholder"]) == regions.end())
+      throw SchemaError(child(pointer, "leaseholder"), "one of /database/regions (" + quoted_list(db_regions_) + ")",
+                        describe_json(db["leaseholder"]));
   }
 
   // A semi-sync source cannot wait for more receipts than it has semi-sync replicas (MySQL would wait out every

@@ -70,9 +70,12 @@ const std::vector<FieldSpec> kSchema = {
      "USD per GB crossing the link, either direction."},
 
     {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
-    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false, "single-primary|multi-primary",
+    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false,
+     "single-primary|multi-primary|consensus",
      "`single-primary`: one primary takes every write, replicas follow it. `multi-primary`: every region in "
-     "`regions` holds a node that takes writes and ships them to the others asynchronously."},
+     "`regions` holds a node that takes writes and ships them to the others asynchronously. `consensus`: one "
+     "Raft-replicated range with a voting replica in every region of `regions` (CockroachDB, Spanner); writes commit "
+     "on a majority of regions through the leaseholder."},
     {"/database/primary", T::RegionName, P::Optional, "", 0, 0, false, "",
      "Region of the initial primary (single-primary only; required there)."},
     {"/database/replicas", T::RegionList, P::Default, "[]", 0, 63, false, "",
@@ -80,6 +83,19 @@ const std::vector<FieldSpec> kSchema = {
      "(single-primary only)."},
     {"/database/regions", T::RegionList, P::Optional, "", 2, 64, false, "",
      "Regions holding one writable node each, in ring order (multi-primary only; required there)."},
+    {"/database/leaseholder", T::RegionName, P::Optional, "", 0, 0, false, "",
+     "Consensus only: the region whose replica starts as Raft leader and leaseholder; the first of `regions` by "
+     "default."},
+    {"/database/consensus", T::Object, P::Default, "{}", 0, 0, false, "", "Consensus only: the range's Raft settings."},
+    {"/database/consensus/election_timeout", T::Duration, P::Default, "\"3s\"", 0, kHour, true, "",
+     "T: a follower that hears nothing from the leader for a time drawn uniformly from [T, 2T) campaigns "
+     "(CockroachDB: 15 ticks of 200 ms)."},
+    {"/database/consensus/lease_duration", T::Duration, P::Default, "\"9s\"", 0, kHour, false, "",
+     "A new leader serves only once the old leaseholder's lease has run out, this long after it lost its majority "
+     "(CockroachDB's range lease, 9 s)."},
+    {"/database/consensus/follower_read_staleness", T::Duration, P::Default, "\"0s\"", 0, kHour, false, "",
+     "Follower reads: a gateway's own replica serves a read when its applied state is at most this old; 0 = every "
+     "read goes to the leaseholder."},
     {"/database/layout", T::Enum, P::Optional, "", 0, 0, false, "mesh|ring",
      "Multi-primary only, default `mesh`: every node ships its own writes to every other; `ring`: each node ships "
      "everything it applies to the next in `regions` (circular MySQL replication, log_slave_updates), so one dead "

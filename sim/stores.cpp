@@ -3,6 +3,7 @@
 #include "models/clocks.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
+#include "models/raft_range.h"
 #include "models/single_primary.h"
 
 namespace mrsim {
@@ -22,6 +23,18 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
         for (const CrdtRange& r : s.database.crdt)
           for (uint64_t k = r.first; k <= r.last; ++k) h.crdt_type[k] = r.type == CrdtType::OrSet ? 1 : 0;
       }
+      break;
+    }
+    case Topology::Consensus: {  // one voting replica per `database.regions`, in that order
+      std::vector<Store::NodeSpec> specs;
+      int leader = 0;
+      for (const auto& name : s.database.regions) {
+        if (name == s.database.leaseholder) leader = int(specs.size());
+        specs.push_back({"db-" + name, s.region_index(name)});
+      }
+      built.store = std::make_unique<RaftRangeStore>(s.database, specs, leader, network, recorder,
+                                                     RandomStream(s.seed, "database/elections"));
+      h.topology = "consensus";
       break;
     }
     case Topology::SinglePrimary: {  // the primary and its replicas, in region order

@@ -506,7 +506,9 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
 
   db.finish(h);
-  // Stores record some decisions when they settle them, after later ones (semi-sync's switches): time order.
+  // Stores record some decisions and role changes when they settle them, after later ones (semi-sync's switches, a
+  // consensus range's leadership): time order.
+  std::stable_sort(h.roles.begin(), h.roles.end(), [](const RoleChange& a, const RoleChange& b) { return a.t < b.t; });
   std::stable_sort(h.decisions.begin(), h.decisions.end(),
                    [](const ControllerDecision& a, const ControllerDecision& b) { return a.t < b.t; });
   h.decisions.erase(std::remove_if(h.decisions.begin(), h.decisions.end(),
