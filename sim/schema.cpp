@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/distribution.h"
 #include "sim/schema_routing.h"
 #include "sim/schema_text.h"
 #include "sim/units.h"
@@ -213,6 +214,12 @@ class Walker {
       }
       case T::Expectations:
         return walk_expectations(v, pointer);
+      case T::Boolean:
+        if (!v.is_boolean()) throw SchemaError(pointer, type_noun(row), describe_json(v));
+        return;
+      case T::Distribution:
+        v = DelayDistribution::from_json(v, pointer).to_json();  // canonical spelling, as quantities get
+        return;
       case T::RegionMap:
         return schema_routing::check_region_map(v, pointer, regions_, node_regions());
       case T::RegionWeights:
@@ -521,8 +528,12 @@ class Walker {
   }
 
   void check_database(json& db, const std::string& pointer) {
-    multi_primary_ = db["topology"] == "multi-primary";
-    const char* design = multi_primary_ ? "a multi-primary database" : "a single-primary database";
+    // multi_primary_ stands for "every node takes writes": multi-primary and leaderless route alike.
+    multi_primary_ = db["topology"] != "single-primary";
+    const bool leaderless = db["topology"] == "leaderless";
+    const char* design = leaderless      ? "a leaderless database"
+                         : multi_primary_ ? "a multi-primary database"
+                                          : "a single-primary database";
     auto refuse = [&](const char* key, const std::string& why) {
       if (db.contains(key)) fail_foreign(db, pointer, key, std::string("on ") + design + " (" + why + ")");
     };
@@ -531,6 +542,10 @@ class Walker {
       const FieldSpec* row = schema_row_for(std::string("/database/") + key);
       throw SchemaError(child(pointer, key), type_noun(*row) + " (required for " + design + ")", "nothing");
     };
+    if (!leaderless) {
+      refuse("quorum", "quorums are the leaderless design's");
+      refuse("delays", "per-message delay distributions are the leaderless design's");
+    }
     if (!multi_primary_) {
       need("primary");
       refuse("regions", "its nodes are the primary and the replicas");
@@ -542,13 +557,14 @@ class Walker {
     need("regions");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
-      throw SchemaError(child(pointer, "replicas"), "[] on a multi-primary database (every node in \"regions\" takes "
-                        "writes)", describe_json(db["replicas"]));
+      throw SchemaError(child(pointer, "replicas"), std::string("[] on ") + design + " (every node in \"regions\" "
+                        "takes writes)", describe_json(db["replicas"]));
     json& repl = db["replication"];
     if (repl["mode"] != "async")
       throw SchemaError(child(child(pointer, "replication"), "mode"),
-                        "\"async\" on a multi-primary database (each node ships its own writes asynchronously)",
+                        std::string("\"async\" on ") + design + " (each node ships its own writes asynchronously)",
                         describe_json(repl["mode"]));
+    if (leaderless) return check_leaderless(db, pointer, refuse, need);
     if (!db.contains("layout")) db["layout"] = "mesh";
     if (db["layout"] == "ring" && db["regions"].size() < 3)
       throw SchemaError(child(pointer, "layout"),
@@ -560,6 +576,36 @@ class Walker {
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
     if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  template <class Refuse, class Need>
+  void check_leaderless(json& db, const std::string& pointer, Refuse& refuse, Need& need) {
+    refuse("layout", "every coordinator sends to every replica itself");
+    refuse("conflict_resolution", "versions are ordered by write id, last writer wins");
+    refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+    need("quorum");
+    const size_t n = db["regions"].size();
+    const std::string q = child(pointer, "quorum");
+    for (const char* key : {"r", "w"})
+      if (db["quorum"][key].get<uint64_t>() > n)
+        throw SchemaError(child(q, key),
+                          std::string("a quorum of at most N = ") + std::to_string(n) + " (the replicas in "
+                          "/database/regions)", describe_json(db["quorum"][key]));
+    if (!db.contains("delays")) {
+      db["delays"] = json::object();
+      walk_value(db["delays"], *schema_row_for("/database/delays"), child(pointer, "delays"));
+    }
+    std::set<std::string> seen;
+    const json& overrides = db["delays"]["replicas"];
+    for (size_t i = 0; i < overrides.size(); ++i) {
+      const std::string at = child(child(child(child(pointer, "delays"), "replicas"), i), "region");
+      const std::string region = overrides[i]["region"].get<std::string>();
+      if (std::find(db_regions_.begin(), db_regions_.end(), region) == db_regions_.end())
+        throw SchemaError(at, "a region in /database/regions (" + quoted_list(db_regions_) + ")",
+                          describe_json(overrides[i]["region"]));
+      if (!seen.insert(region).second)
+        throw SchemaError(at, "a region not overridden before", describe_json(overrides[i]["region"]));
+    }
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {

@@ -77,6 +77,10 @@ std::string type_cell(const FieldSpec& row) {
       return "object: region to region";
     case T::RegionWeights:
       return "object: region to weight";
+    case T::Boolean:
+      return "`true` or `false`";
+    case T::Distribution:
+      return "delay distribution (below)";
   }
   return "";
 }

@@ -1,6 +1,7 @@
 #include "sim/stores.h"
 
 #include "models/clocks.h"
+#include "models/leaderless.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
 #include "models/single_primary.h"
@@ -22,6 +23,13 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
         for (const CrdtRange& r : s.database.crdt)
           for (uint64_t k = r.first; k <= r.last; ++k) h.crdt_type[k] = r.type == CrdtType::OrSet ? 1 : 0;
       }
+      break;
+    }
+    case Topology::Leaderless: {  // one replica per `database.regions`, in that order; every node coordinates
+      std::vector<Store::NodeSpec> specs;
+      for (const auto& name : s.database.regions) specs.push_back({"db-" + name, s.region_index(name)});
+      built.store = std::make_unique<LeaderlessStore>(s.database, specs, network, recorder, s.seed);
+      h.topology = "leaderless";
       break;
     }
     case Topology::SinglePrimary: {  // the primary and its replicas, in region order
