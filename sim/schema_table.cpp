@@ -69,9 +69,9 @@ const std::vector<FieldSpec> kSchema = {
     {"/links/*/cost_per_gb", T::Number, P::Default, "0.02", 0, 1000, false, "",
      "USD per GB crossing the link, either direction."},
     {"/links/*/jitter", T::Distribution, P::Optional, "", 0, 0, false, "",
-     "A delay drawn for every client request or reply and every leaderless replica message crossing the link, "
-     "added to its latency; without it none is drawn. Replication streams and control-plane messages keep the "
-     "base latency."},
+     "A delay drawn for every client request or reply, load-balancer probe and leaderless replica message "
+     "crossing the link, added to its latency; without it none is drawn. Replication streams and the other "
+     "control-plane messages keep the base latency."},
 
     {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
     {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false,
