@@ -21,7 +21,8 @@
 // holds every key, one replica per region), Cassandra's max_hint_window (hints are kept for ever) and blocking read
 // repair, Merkle-tree anti-entropy, speculative retry, per-replica service capacity (the delay distributions stand
 // for the replica's whole service; `read_service_time` and `write_service_time` are not used), and the size of
-// acknowledgements and read requests (counted as empty; writes and read responses carry `entry_size`).
+// acknowledgements and read requests (counted as empty; writes and read responses carry `entry_size`), and a
+// session's minimum version (ReadOptions::min_version: a read returns what its R responders hold).
 //
 // Evaluated lazily per key: each replica keeps, per key, the newest version it had applied by the last time the
 // store was observed, and the applies due after that (at most as many as there are messages in flight).
