@@ -584,28 +584,11 @@ class Walker {
     refuse("conflict_resolution", "versions are ordered by write id, last writer wins");
     refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
     need("quorum");
-    const size_t n = db["regions"].size();
-    const std::string q = child(pointer, "quorum");
-    for (const char* key : {"r", "w"})
-      if (db["quorum"][key].get<uint64_t>() > n)
-        throw SchemaError(child(q, key),
-                          std::string("a quorum of at most N = ") + std::to_string(n) + " (the replicas in "
-                          "/database/regions)", describe_json(db["quorum"][key]));
     if (!db.contains("delays")) {
       db["delays"] = json::object();
       walk_value(db["delays"], *schema_row_for("/database/delays"), child(pointer, "delays"));
     }
-    std::set<std::string> seen;
-    const json& overrides = db["delays"]["replicas"];
-    for (size_t i = 0; i < overrides.size(); ++i) {
-      const std::string at = child(child(child(child(pointer, "delays"), "replicas"), i), "region");
-      const std::string region = overrides[i]["region"].get<std::string>();
-      if (std::find(db_regions_.begin(), db_regions_.end(), region) == db_regions_.end())
-        throw SchemaError(at, "a region in /database/regions (" + quoted_list(db_regions_) + ")",
-                          describe_json(overrides[i]["region"]));
-      if (!seen.insert(region).second)
-        throw SchemaError(at, "a region not overridden before", describe_json(overrides[i]["region"]));
-    }
+    schema_text::check_leaderless(db, pointer, db_regions_);
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {
