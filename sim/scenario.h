@@ -32,7 +32,7 @@ struct LinkConfig {
   double cost_per_gb = 0.02;  // USD per GB crossing this link (either direction)
 };
 
-enum class ReplicationMode { Async, Sync };
+enum class ReplicationMode { Async, Sync, Cdc };
 
 struct ReplicaConfig {
   std::string region;
@@ -53,6 +53,18 @@ struct CrdtRange {
   uint32_t elements = 16;         // or-set: elements are drawn from 1..elements
 };
 
+// database.cdc: the change-data-capture pipeline that feeds replicas of mode `cdc` (models/cdc_pipeline.h).
+struct CdcConfig {
+  double poll_interval_s = 0.5;        // Debezium poll.interval.ms (500); 0: every change is captured at once
+  uint32_t max_batch_size = 2048;      // Debezium max.batch.size: changes taken per poll
+  uint32_t partitions = 1;             // Kafka num.partitions (1)
+  double partition_throughput = 10000; // messages/s one partition appends (acks=all)
+  double mirror_linger_s = 0.005;      // MirrorMaker 2's producer linger.ms (5 since Kafka 4.0)
+  double mirror_throughput = 10000;    // messages/s the mirror replicates, per partition
+  double apply_rate = 2000;            // messages/s the consumer applies to the target store
+  uint64_t seed = 1;                   // the run's seed, for the poll phase (sim/stores.cpp sets it; not in files)
+};
+
 struct DatabaseConfig {
   Topology topology = Topology::SinglePrimary;
   std::string primary;                  // single-primary: region of the initial primary
@@ -69,6 +81,7 @@ struct DatabaseConfig {
   double write_service_s = 0.002;       // ... one write (local commit)
   uint32_t keys = 10000;                // key space size
   uint32_t entry_bytes = 256;           // size of one replicated log entry
+  CdcConfig cdc;                        // replicas of mode `cdc`
 };
 
 enum class WriteRouting { Primary, Local, HomeRegion };
@@ -194,6 +207,8 @@ struct ClientGroupConfig {
   uint32_t response_bytes = 1024;
   bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
   double backoff_cap_s = 20.0;       // ... its cap
+  double start_s = 0;                // the group issues operations only in [start_s, end_s)
+  double end_s = -1;                 // ... -1: the end of the run
 };
 
 enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance };

@@ -206,8 +206,9 @@ class Walker {
                               "a key that is a replica region (one of /database/replicas: " +
                                   (replicas_.empty() ? std::string("none listed") : quoted_list(replicas_)) + ")",
                               "key " + shown_string(item.key()));
-          if (!item.value().is_string() || (item.value() != "sync" && item.value() != "async"))
-            throw SchemaError(at, "one of \"async\", \"sync\"", describe_json(item.value()));
+          if (!item.value().is_string() ||
+              (item.value() != "sync" && item.value() != "async" && item.value() != "cdc"))
+            throw SchemaError(at, "one of \"async\", \"sync\", \"cdc\"", describe_json(item.value()));
         }
         return;
       }
@@ -537,8 +538,10 @@ class Walker {
       refuse("layout", "replicas follow the primary");
       refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
       refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+      check_cdc(db, pointer);
       return;
     }
+    refuse("cdc", "its nodes ship their own writes to each other");
     need("regions");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
@@ -560,6 +563,24 @@ class Walker {
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
     if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  // database.cdc goes with replicas of mode "cdc": filled with its defaults for them, refused without them.
+  void check_cdc(json& db, const std::string& pointer) {
+    const json& repl = db["replication"];
+    bool any = false;
+    for (const auto& r : db["replicas"]) {
+      const std::string region = r.get<std::string>();
+      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
+      any = any || mode == "cdc";
+    }
+    if (!any && db.contains("cdc"))
+      fail_foreign(db, pointer, "cdc", "unless some replica's replication mode is \"cdc\" (replication.mode or an "
+                   "override)");
+    if (any && !db.contains("cdc")) {
+      db["cdc"] = json::object();
+      walk_value(db["cdc"], *schema_row_for("/database/cdc"), child(pointer, "cdc"));
+    }
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {
@@ -612,6 +633,18 @@ class Walker {
   }
 
   void check_client(json& c, const std::string& pointer) {
+    const double start = c.contains("start") ? parse_duration_s(c["start"].get<std::string>()) : 0.0;
+    if (start >= run_duration_s_)
+      throw SchemaError(child(pointer, "start"), "a start before the end of the run (" +
+                        format_duration(run_duration_s_) + ")", as_written(child(pointer, "start"), c["start"]));
+    if (c.contains("end")) {
+      const double end = parse_duration_s(c["end"].get<std::string>());
+      if (end <= start || end > run_duration_s_)
+        throw SchemaError(child(pointer, "end"),
+                          "an end after the start (" + format_duration(start) + ") and by the end of the run (" +
+                              format_duration(run_duration_s_) + ")",
+                          as_written(child(pointer, "end"), c["end"]));
+    }
     const bool exponential = c.contains("backoff") && c["backoff"] == "exponential-jitter";
     if (!exponential && c.contains("backoff_cap"))
       fail_foreign(c, pointer, "backoff_cap", "unless backoff is \"exponential-jitter\"");

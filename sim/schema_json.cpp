@@ -99,7 +99,7 @@ Json node_for(const FieldSpec& row) {
            {"minItems", 2}};
       break;
     case FieldType::ReplicationModes:
-      n = {{"type", "object"}, {"additionalProperties", {{"enum", {"async", "sync"}}}}};
+      n = {{"type", "object"}, {"additionalProperties", {{"enum", {"async", "sync", "cdc"}}}}};
       break;
     case FieldType::RegionMap:
       n = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
