@@ -345,9 +345,10 @@ const std::vector<FieldSpec> kSchema = {
     {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
     {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
     {"/clients/*/start", T::Duration, P::Optional, "", 0, kMaxRun, false, "",
-     "The group issues operations from this time on (default 0): with `end`, a burst or a shift of load."},
+     "The group issues operations from this time on (default 0): with `end`, a burst or a shift of load; a window "
+     "reaching past the run is cut at its end."},
     {"/clients/*/end", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
-     "... and stops issuing them at this time (default the end of the run); after `start`, within the run."},
+     "... and stops issuing them at this time (default the end of the run); after `start`."},
 
     {"/faults", T::ObjectList, P::Default, "[]", 0, 1000, false, "",
      "Scheduled faults; each must start and end within the run."},
