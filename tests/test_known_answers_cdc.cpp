@@ -2,6 +2,7 @@
 // and the RPO of a region loss against what the history says sat in the source region's queues.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -151,4 +152,41 @@ TEST_CASE("stage lag follows the oldest change not yet through each stage while 
     CHECK(*r.stages[k].lag_s.mean == Approx(lag_sum[k] / 8));
     CHECK(*r.stages[k].time_s.mean == Approx(time_mean[k]));
   }
+}
+
+TEST_CASE("a cdc replica gets the pipeline's real defaults and the other replicas keep their mode", "[unit]") {
+  const Scenario s = load_scenario_text(kBase, "<cdc>", {"database.replication.mode=async",
+                                                         "database.replication.overrides={\"eu\": \"cdc\"}"},
+                                        std::nullopt);
+  REQUIRE(s.database.replicas.size() == 1);
+  CHECK(s.database.replicas[0].mode == ReplicationMode::Cdc);
+  CHECK(s.database.mode == ReplicationMode::Async);
+  const CdcConfig& c = s.database.cdc;
+  CHECK(c.poll_interval_s == 0.5);  // Debezium poll.interval.ms
+  CHECK(c.max_batch_size == 2048);  // Debezium max.batch.size
+  CHECK(c.partitions == 1);         // Kafka num.partitions
+  CHECK(c.mirror_linger_s == 0.005);  // linger.ms since Kafka 4.0
+  CHECK(c.partition_throughput == 10000);
+  CHECK(c.mirror_throughput == 10000);
+  CHECK(c.apply_rate == 2000);
+  CHECK(s.clients[0].start_s == 0);
+  CHECK(s.clients[0].end_s == s.duration_s);
+}
+
+TEST_CASE("a client group issues operations only within its start and end", "[scenario][known-answer]") {
+  // Poisson arrivals at 50/s in [500 s, 800 s): 15,000 expected, with a standard deviation of sqrt(15,000).
+  const double rate = 50, start = 500, end = 800;
+  const json out = mrsim_test::simulate_in_child(
+      kBase, {"clients.0.start=500s", "clients.0.end=800s", "database.replication.mode=async"},
+      [](const Scenario&, const History& h) {
+        double first = 1e300, last = -1;
+        for (const OpRecord& op : h.ops) first = std::min(first, op.invoke_s), last = std::max(last, op.invoke_s);
+        return json{{"count", h.ops.size()}, {"first", first}, {"last", last}};
+      });
+  const double expected = rate * (end - start), count = out["extra"]["count"].get<double>();
+  INFO("ops " << count << ", expected " << expected << "; first at " << out["extra"]["first"] << ", last at "
+              << out["extra"]["last"]);
+  CHECK(out["extra"]["first"].get<double>() >= start);
+  CHECK(out["extra"]["last"].get<double>() < end);
+  CHECK(std::abs(count - expected) <= 4 * std::sqrt(expected));
 }
