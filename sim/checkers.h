@@ -215,6 +215,8 @@ struct CdcNodeStats {
   std::string node;
   uint64_t applied = 0, dropped = 0;
   CdcStageStats stages[kCdcStages];
+  std::vector<double> sample_t;                  // the sample times (the node a replica) ...
+  std::vector<double> lag_series[kCdcStages];    // ... and each stage's lag at them, for the trace
 };
 // Nodes with transits, by node index; lag sampled every `sample_interval_s`.
 std::vector<CdcNodeStats> check_cdc(const History& history, double sample_interval_s);

@@ -60,7 +60,8 @@ std::vector<CdcNodeStats> check_cdc(const History& h, double sample_interval_s) 
       if (role == Role::Replica) times.push_back(t);
     }
     for (int k = 0; k < kCdcStages; ++k) {
-      std::vector<double> lag = stage_lag(transits, k, times);
+      stats.lag_series[k] = stage_lag(transits, k, times);
+      std::vector<double> lag = stats.lag_series[k];
       stats.stages[k].lag_s = summarize(lag);
       std::vector<double> spent;
       for (const CdcTransit* x : transits) {
@@ -75,6 +76,7 @@ std::vector<CdcNodeStats> check_cdc(const History& h, double sample_interval_s) 
       else if (x->left_s <= h.duration_s)
         ++stats.dropped;
     }
+    stats.sample_t = std::move(times);
     result.push_back(std::move(stats));
   }
   return result;
