@@ -23,8 +23,8 @@
 //  - The route from the primary breaks while the replica's host is up (a link, or the primary's region lost): changes
 //    already in the target cluster survive and are applied in order up to the first one that is not; the rest wait
 //    in the source cluster, and the mirror resumes from that offset when the stream reconnects, entering the mirror at
-//    max(their append time, the reconnect) — nothing is lost by a link break. Changes committed meanwhile are captured
-//    and appended on their own schedule (the source region is up) and mirrored from the reconnect.
+//    max(their append time, the reconnect) — nothing is lost by a link break. Changes committed meanwhile are
+//    captured and appended on their own schedule (the source region is up) and mirrored from the reconnect.
 //  - The replica's host goes down, the replica is promoted or re-pointed to another upstream: everything still in the
 //    pipeline is dropped (a promoted replica stops its consumer and takes writes at once; its source region's
 //    queues died with it), and the pipeline starts afresh from the new upstream. What was dropped on promotion is the

@@ -54,7 +54,8 @@ uint32_t ClientPopulation::allocate_slot() {
 void ClientPopulation::operator()() {
   for (double t : ctx_.network.change_times()) schedule(t, EventType::NetworkChange, 0);
   // Arrivals only in [start, end): the first one a Poisson gap after the start (0 + gap is the gap, bit for bit).
-  if (config_.rate_per_s > 0) schedule(config_.start_s + stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
+  if (config_.rate_per_s > 0)
+    schedule(config_.start_s + stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
   while (!events_.empty()) {
     const Event e = events_.top();
     events_.pop();
