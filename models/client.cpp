@@ -29,6 +29,7 @@ ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, 
       backoff_stream_(backoff),
       failover_(std::move(failover)),
       client_cache_(std::move(client_cache)) {
+  if (config_.session.strategy != SessionStrategy::None) sessions_.assign(config_.count, Session{});
   for (int target = 0; target < ctx_.network.region_count(); ++target) {
     request_route_.push_back(ctx_.lb ? &ctx_.lb->request_route(region_, target)
                                      : &ctx_.network.client_to_db(region_, target));
@@ -105,16 +106,23 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
   r.node = kNoNode;
   r.served_s = 0;
   slot.attempt_start = t;
-  const int record = r.kind == OpKind::Read ? AuthoritativeDns::read_record(region_)
-                                             : ctx_.write_records.record(region_, r.client, r.key);
-  switch (routing_) {
-    case Routing::Dns:
-      slot.target_region = client_cache_.enabled()
-                               ? client_cache_.resolve(r.client - first_client_, r.client, record, t, ctx_.resolvers)
-                               : ctx_.resolvers.resolve(r.client, record, t);
-      break;
-    case Routing::GlobalLb: slot.target_region = ctx_.lb->backend(region_, record); break;
-    case Routing::Client: slot.target_region = failover_.endpoint(r.client - first_client_, t); break;
+  const int record = r.kind == OpKind::Read ? read_record(r, t) : ctx_.write_records.record(region_, r.client, r.key);
+  int16_t* sticky = r.kind == OpKind::Read && config_.session.strategy == SessionStrategy::Sticky
+                        ? &sessions_[r.client - first_client_].sticky_region
+                        : nullptr;
+  if (sticky && *sticky >= 0) {
+    slot.target_region = *sticky;
+  } else {
+    switch (routing_) {
+      case Routing::Dns:
+        slot.target_region = client_cache_.enabled()
+                                 ? client_cache_.resolve(r.client - first_client_, r.client, record, t, ctx_.resolvers)
+                                 : ctx_.resolvers.resolve(r.client, record, t);
+        break;
+      case Routing::GlobalLb: slot.target_region = ctx_.lb->backend(region_, record); break;
+      case Routing::Client: slot.target_region = failover_.endpoint(r.client - first_client_, t); break;
+    }
+    if (sticky && slot.target_region >= 0) *sticky = int16_t(slot.target_region);
   }
   // No answer (NXDOMAIN/NODATA), no healthy backend (the load balancer's 503) or every breaker open: nothing to
   // connect to, the attempt fails at once.
@@ -146,15 +154,17 @@ void ClientPopulation::serve(uint32_t s, double t) {
   }
   Store& db = ctx_.database;
   const int node = db.node_in_region(slot.target_region);
+  int served_by = node;
   Outcome outcome = Outcome::Error;
   double reply_send = t;
   slot.waits_on_sync = false;
   if (node >= 0 && r.kind == OpKind::Read && db.serves_reads(node)) {
-    const ReadResult read = db.read(node, r.key, t);
+    const ReadResult read = sessions_.empty() ? db.read(node, r.key, t) : db.read(node, r.key, t, read_options(r));
     if (read.served) {
       r.version = read.version;
       reply_send = read.ready_s;
       outcome = Outcome::Ok;
+      if (read.node >= 0) served_by = read.node;
     }
   } else if (node >= 0 && r.kind == OpKind::Write) {
     const WriteResult w = db.write(node, r.key, r.arg, t);
@@ -165,7 +175,7 @@ void ClientPopulation::serve(uint32_t s, double t) {
       outcome = Outcome::Ok;
     }
   }
-  r.node = int16_t(node);
+  r.node = int16_t(served_by);
   r.served_s = t;
   const Route& back = *reply_route_[size_t(slot.target_region)];
   const double reply_at = reply_send + back.transfer_s(config_.response_bytes);
@@ -202,10 +212,20 @@ void ClientPopulation::on_network_change(double t) {
     Slot& slot = slots_[s];
     if (slot.phase != Phase::Reply) continue;
     const Route& back = *reply_route_[size_t(slot.target_region)];
-    const bool broken = ctx_.network.broken_during(back, slot.reply_from, t) ||
-                        (slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t));
-    if (!broken) continue;
+    const bool reply_broken = ctx_.network.broken_during(back, slot.reply_from, t);
+    const bool wait_broken =
+        !reply_broken && slot.waits_on_sync && ctx_.database.ack_wait_broken(slot.rec.node, slot.reply_from, t);
+    if (!reply_broken && !wait_broken) continue;
     ++slot.generation;
+    if (wait_broken) {  // the acknowledgement may still come, later (a semi-sync source's fallback)
+      const double reply_at =
+          ctx_.database.ack_after_break(slot.rec.node, slot.rec.version, t) + back.transfer_s(config_.response_bytes);
+      if (reply_at <= slot.attempt_start + config_.timeout_s) {
+        slot.reply_at = reply_at;
+        replies_.push({reply_at, seq_++, s, slot.generation});
+        continue;
+      }
+    }
     slot.phase = Phase::Waiting;
     schedule(slot.attempt_start + config_.timeout_s, EventType::AttemptFailed, s, Outcome::Timeout);
   }
@@ -215,6 +235,10 @@ void ClientPopulation::attempt_failed(uint32_t s, Outcome why, double t) {
   Slot& slot = slots_[s];
   if (routing_ == Routing::Client && slot.target_region >= 0)
     failover_.result(slot.rec.client - first_client_, slot.target_region, false, t);
+  if (config_.session.strategy == SessionStrategy::Sticky && slot.rec.kind == OpKind::Read) {
+    int16_t& sticky = sessions_[slot.rec.client - first_client_].sticky_region;
+    if (sticky == slot.target_region) sticky = -1;  // the region failed the client: resolve again next time
+  }
   if (slot.rec.attempts <= config_.max_retries) {
     const double wait = config_.exponential_backoff
                             ? full_jitter_backoff_s(config_.retry_backoff_s, config_.backoff_cap_s,
@@ -232,10 +256,39 @@ void ClientPopulation::finish(uint32_t s, Outcome outcome, double t) {
     failover_.result(slot.rec.client - first_client_, slot.target_region, true, t);
   slot.rec.outcome = outcome;
   slot.rec.complete_s = t;
+  if (!sessions_.empty() && outcome == Outcome::Ok && slot.rec.kind == OpKind::Write) {
+    Session& session = sessions_[slot.rec.client - first_client_];
+    session.last_write_ack_s = t;
+    session.last_write_version = std::max(session.last_write_version, slot.rec.version);
+  }
   ctx_.recorder.op(slot.rec);
   slot.phase = Phase::Idle;
   ++slot.generation;
   free_slots_.push_back(s);
+}
+
+int ClientPopulation::read_record(const OpRecord& r, double t) const {
+  const int local = AuthoritativeDns::read_record(region_);
+  switch (config_.session.strategy) {
+    case SessionStrategy::PrimaryReads: return ctx_.write_records.record(region_, r.client, r.key);
+    case SessionStrategy::ReadOwnWritesWindow: {
+      const Session& session = sessions_[r.client - first_client_];
+      const bool recent = session.last_write_version != kNoVersion &&
+                          t - session.last_write_ack_s < config_.session.window_s;
+      return recent ? ctx_.write_records.record(region_, r.client, r.key) : local;
+    }
+    default: return local;
+  }
+}
+
+ReadOptions ClientPopulation::read_options(const OpRecord& r) const {
+  ReadOptions options;
+  if (config_.session.strategy != SessionStrategy::MinVersion) return options;
+  options.min_version = sessions_[r.client - first_client_].last_write_version;
+  options.max_wait_s = config_.session.max_wait_s;
+  options.request_bytes = config_.request_bytes;
+  options.response_bytes = config_.response_bytes;
+  return options;
 }
 
 }  // namespace mrsim

@@ -16,6 +16,15 @@
 // the client's current endpoint from its ordered list (models/client_failover.h), which learns each attempt's
 // result. A retry waits `retry_backoff`, or with `exponential-jitter` a full-jitter draw (models/backoff.h) from
 // the population's own backoff stream.
+// A session strategy (clients[*].session, docs/metrics.md "Session guarantees") changes where and how a read goes:
+// `sticky` keeps, per client, the region its first read attempt was sent to and skips resolution while it has one;
+// an attempt that fails there (timeout or refusal) forgets it, so the next attempt resolves again and sticks to the
+// new answer (a sticky client does not follow DNS changes, failover or failback, until its region fails it; writes
+// follow the write record as always). `read-own-writes-window` sends a read through the write record while less
+// than `window` has passed since the client's last acknowledged write (the cookie is set at the acknowledgement).
+// `primary-reads` sends every read through the write record. `min-version` passes the client's last acknowledged
+// write id with the read (ReadOptions), and the store decides to answer, wait or forward (models/store.h).
+// Per-client session state exists only when the group has a strategy.
 // Leaves out: client-side DNS caches, connection pools, closed-loop clients.
 //
 // Why one actor for many clients: see models/network.h. Each operation costs two actor wake-ups (send, serve);
@@ -30,6 +39,7 @@
 
 #include "models/client_failover.h"
 #include "models/dns.h"
+#include "models/store.h"
 #include "sim/history.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
@@ -104,6 +114,8 @@ class ClientPopulation {
   void on_network_change(double t);
   void settle_replies(double until);
   void finish(uint32_t slot, Outcome outcome, double t);
+  int read_record(const OpRecord& r, double t) const;
+  ReadOptions read_options(const OpRecord& r) const;
 
   ClientGroupConfig config_;
   int region_;
@@ -118,6 +130,14 @@ class ClientPopulation {
   RandomStream backoff_stream_;
   EndpointFailover failover_;
   ClientDnsCache client_cache_;  // routing.client_cache; disabled (empty) without it
+
+  // Session state by client - first_client_, allocated only when the group has a session strategy.
+  struct Session {
+    double last_write_ack_s = 0;
+    uint32_t last_write_version = kNoVersion;  // kNoVersion: no acknowledged write yet
+    int16_t sticky_region = -1;                // sticky: the region reads stay on; -1: resolve
+  };
+  std::vector<Session> sessions_;
 
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;

@@ -121,15 +121,19 @@ void Network::apply_until(double t) {
       down_count_[c.element] += c.down ? 1 : -1;
       assert(down_count_[c.element] >= 0);
     }
+    // Every element's down time is known before any switch: turning a host off is a SimGrid call that lets other
+    // actors run at this instant, and those must see the whole instant's breaks (broken_during), not part of them.
+    for (const auto& [element, was_up] : touched)
+      if (was_up && !up(element)) down_times_[element].push_back(when);
     for (const auto& [element, was_up] : touched) {
       const bool is_up = up(element);
-      if (was_up != is_up) switch_element(element, is_up, when);
+      if (was_up != is_up) switch_element(element, is_up, when, false);
     }
   }
 }
 
-void Network::switch_element(uint16_t element, bool is_up, double when) {
-  if (!is_up) down_times_[element].push_back(when);
+void Network::switch_element(uint16_t element, bool is_up, double when, bool record) {
+  if (!is_up && record) down_times_[element].push_back(when);
   if (element < hosts_.size()) {
     if (is_up) hosts_[element]->turn_on(); else hosts_[element]->turn_off();
   } else {

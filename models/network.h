@@ -110,7 +110,7 @@ class Network {
   std::vector<Listener> listeners_;
   std::vector<NetworkChange> unscheduled_;
 
-  void switch_element(uint16_t element, bool is_up, double when);
+  void switch_element(uint16_t element, bool is_up, double when, bool record = true);  // record: its down time
 };
 
 }  // namespace mrsim

@@ -32,6 +32,7 @@ SinglePrimaryStore::SinglePrimaryStore(const DatabaseConfig& config, std::vector
       n.cdc = std::make_unique<CdcPipeline>(config_.cdc, int16_t(nodes_.size()), n.spec.name, recorder_);
     nodes_.push_back(std::move(n));
   }
+  for (const Node& n : nodes_) has_semi_sync_ = has_semi_sync_ || n.spec.mode == ReplicationMode::SemiSync;
   for (int i = 0; i < node_count(); ++i) {
     Node& n = nodes_[i];
     if (i == primary) {
@@ -132,6 +133,7 @@ void SinglePrimaryStore::on_network_change(uint16_t element, bool up, double t) 
       }
     }
   }
+  if (!up && !semi_.waiting.empty()) semi_sync_breaks(t);
   for (Node& n : nodes_) {
     if (n.upstream < 0) continue;
     const Route& r = stream_route(n.upstream, int(&n - nodes_.data()));
@@ -150,10 +152,36 @@ bool SinglePrimaryStore::serves_reads(int node) const {
   return r == Role::Primary || r == Role::Replica;
 }
 
-ReadResult SinglePrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& /*options*/) {
+ReadResult SinglePrimaryStore::read(int node, uint32_t key, double t, const ReadOptions& options) {
   Node& n = nodes_[node];
   drain(n, t);
+  if (options.min_version != kNoVersion && n.role == Role::Replica &&
+      (n.log.empty() || n.log.back().write_id < options.min_version))
+    return read_behind(n, key, t, options);
   return {serves_reads(node), n.kv[key], t + config_.read_service_s};
+}
+
+ReadResult SinglePrimaryStore::read_behind(Node& n, uint32_t key, double t, const ReadOptions& options) {
+  // The entry that brings the replica to the token, if it is on the stream: the replica answers once it replays.
+  const std::deque<InFlight>& in_flight = n.in.in_flight;
+  uint32_t version = n.kv[key];
+  for (const InFlight& f : in_flight) {
+    if (f.arrival_s - t > options.max_wait_s) break;  // arrivals are in log order, so ascending
+    if (f.entry.key == key) version = f.entry.write_id;
+    if (f.entry.write_id >= options.min_version) return {true, version, f.arrival_s + config_.read_service_s};
+  }
+  // Not within the wait: forward to the primary once it has run out.
+  int primary = n.upstream >= 0 && nodes_[n.upstream].role == Role::Primary ? n.upstream : -1;
+  for (int i = 0; primary < 0 && i < node_count(); ++i)
+    if (nodes_[i].role == Role::Primary) primary = i;
+  if (primary < 0) return {false, kNoVersion, t};
+  const Route& there = network_.route(n.spec.region, Endpoint::Db, nodes_[primary].spec.region, Endpoint::Db);
+  const Route& back = network_.route(nodes_[primary].spec.region, Endpoint::Db, n.spec.region, Endpoint::Db);
+  if (!network_.route_up(there) || !network_.route_up(back)) return {false, kNoVersion, t};
+  network_.account(there, options.request_bytes);
+  network_.account(back, options.response_bytes);
+  const double answered = t + options.max_wait_s + there.transfer_s(options.request_bytes) + config_.read_service_s;
+  return {true, nodes_[primary].kv[key], answered + back.transfer_s(options.response_bytes), primary};
 }
 
 WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, double t) {
@@ -167,6 +195,10 @@ WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, d
   result.accepted = true;
   result.write_id = e.write_id;
   result.ack_ready_s = t + config_.write_service_s;
+  if (has_semi_sync_) settle_semi_sync(node, t);
+  const bool semi = has_semi_sync_ && semi_.on;
+  std::vector<double> receipts;
+  if (semi) receipts.assign(size_t(node_count()), kNever);
   for (int i = 0; i < node_count(); ++i) {
     Node& r = nodes_[i];
     if (r.upstream != node) continue;
@@ -179,15 +211,94 @@ WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, d
       result.waits_on_sync = true;
       const double ack = arrival + stream_route(i, node).latency_s;
       result.ack_ready_s = std::max(result.ack_ready_s, ack);
+    } else if (semi && r.spec.mode == ReplicationMode::SemiSync) {  // received (relay log), not yet replayed
+      receipts[size_t(i)] = arrival - config_.apply_delay_s + stream_route(i, node).latency_s;
     }
   }
+  if (semi) {
+    result.waits_on_sync = true;
+    result.ack_ready_s = std::max(result.ack_ready_s, semi_sync_wait(e.write_id, t, std::move(receipts)));
+  }
   return result;
+}
+
+double SinglePrimaryStore::kth_ack(const std::vector<double>& acks) const {
+  std::vector<double> sorted = acks;
+  const size_t k = std::min<size_t>(config_.semi_sync_wait_count, sorted.size()) - 1;
+  std::nth_element(sorted.begin(), sorted.begin() + long(k), sorted.end());
+  return sorted[k];
+}
+
+double SinglePrimaryStore::semi_sync_wait(uint32_t write_id, double t, std::vector<double> acks) {
+  const double kth = kth_ack(acks);
+  double ack = kth;
+  if (semi_.off_at < kNever) {
+    ack = std::min(kth, semi_.off_at);  // a waiting commit's timeout switches the source off: all are released
+  } else if (kth > t + config_.semi_sync_timeout_s) {
+    semi_.off_at = t + config_.semi_sync_timeout_s;
+    ack = semi_.off_at;
+  }
+  semi_.waiting.push_back({write_id, t, std::move(acks)});
+  return ack;
+}
+
+void SinglePrimaryStore::settle_semi_sync(int primary, double t) {
+  auto released = [this](const Waiting& w) { return std::min(kth_ack(w.acks), semi_.off_at); };
+  while (!semi_.waiting.empty() && released(semi_.waiting.front()) <= t) semi_.waiting.pop_front();
+  if (semi_.on && semi_.off_at <= t) {
+    semi_.on = false;
+    semi_.off_since = semi_.off_at;
+    recorder_.decision({semi_.off_at, "semi_sync_off", int16_t(primary),
+                        "a commit waited the timeout for " + std::to_string(config_.semi_sync_wait_count) +
+                            " semi-sync acknowledgement(s): replication is asynchronous"});
+    semi_.off_at = kNever;
+    semi_.waiting.clear();
+  }
+  if (semi_.on) return;
+  // Back on once a connected semi-sync replica's sender has sent everything committed: at the end of its resend,
+  // or, if it was idle already, when it sends this commit.
+  double on_at = kNever;
+  for (Node& r : nodes_) {
+    if (r.upstream != primary || r.spec.mode != ReplicationMode::SemiSync) continue;
+    drain(r, t);
+    if (!r.in.connected || r.in.tx_free_at > t) continue;
+    on_at = std::min(on_at, r.in.tx_free_at > semi_.off_since ? r.in.tx_free_at : t);
+  }
+  if (on_at == kNever) return;
+  semi_.on = true;
+  recorder_.decision({on_at, "semi_sync_on", int16_t(primary), "a semi-sync replica caught up: semi-sync again"});
+}
+
+double SinglePrimaryStore::ack_after_break(int /*node*/, uint32_t write_id, double t) {
+  semi_sync_breaks(t);
+  for (const Waiting& w : semi_.waiting)
+    if (w.write_id == write_id) return std::min(kth_ack(w.acks), semi_.off_at);
+  return kNever;
+}
+
+// Breaks while commits wait: a semi-sync replica whose route (there or back) broke between a commit and its
+// acknowledgement acknowledges nothing, and the first commit left without enough acknowledgements will time out.
+// Judged from the network's recorded down times, so it does not matter whether this store or a client hears of a
+// break first.
+void SinglePrimaryStore::semi_sync_breaks(double t) {
+  for (Waiting& w : semi_.waiting)
+    for (int i = 0; i < node_count(); ++i) {
+      double& ack = w.acks[size_t(i)];
+      if (ack == kNever) continue;
+      const int up = nodes_[i].upstream;
+      if (network_.broken_during(stream_route(up, i), w.commit_s, std::min(ack, t)) ||
+          network_.broken_during(stream_route(i, up), w.commit_s, std::min(ack, t)))
+        ack = kNever;
+    }
+  for (const Waiting& w : semi_.waiting)
+    if (semi_.off_at == kNever && kth_ack(w.acks) > w.commit_s + config_.semi_sync_timeout_s)
+      semi_.off_at = w.commit_s + config_.semi_sync_timeout_s;
 }
 
 bool SinglePrimaryStore::ack_wait_broken(int primary, double from, double to) const {
   for (int i = 0; i < node_count(); ++i) {
     const Node& r = nodes_[i];
-    if (r.upstream != primary || r.spec.mode != ReplicationMode::Sync) continue;
+    if (r.upstream != primary || r.spec.mode == ReplicationMode::Async) continue;
     if (network_.broken_during(stream_route(primary, i), from, to) ||
         network_.broken_during(stream_route(i, primary), from, to))
       return true;
@@ -209,6 +320,10 @@ void SinglePrimaryStore::promote(int node, uint32_t term, double t) {
   n.term = term;
   n.was_primary = false;
   set_role(n, Role::Primary, t);
+  if (has_semi_sync_) {  // a new source starts with semi-sync on
+    semi_ = SemiSync{};
+    recorder_.decision({t, "semi_sync_on", int16_t(node), "a new source starts with semi-sync on"});
+  }
 }
 
 void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t) {

@@ -11,6 +11,15 @@
 //    its acknowledgement has travelled back (PostgreSQL synchronous_commit=remote_apply). A sync replica whose stream
 //    is broken is dropped from the wait set until it reconnects (Patroni synchronous_mode without _strict, MySQL
 //    semi-sync fallback); writes already waiting on it when it broke are never acknowledged.
+//  - `semi-sync` replicas, as MySQL's rpl_semi_sync_source with wait point AFTER_SYNC: a commit waits until
+//    `semi_sync.wait_for_replica_count` of them have *received* it (the entry's transfer and latency, not its
+//    replay) and their acknowledgements have travelled back. A commit that has not got them `semi_sync.timeout`
+//    after it began switches the source to async: it and every commit waiting with it are acknowledged then, and
+//    later commits do not wait ("semi_sync_off" in the trace). The source switches back ("semi_sync_on") once a
+//    connected semi-sync replica's stream has sent everything committed (MySQL's try_switch_on, when the dump
+//    thread sends an event at or past the newest commit). A stream that breaks while commits wait on it gives
+//    them nothing, even if it reconnects within the timeout (a reconnect takes reconnect_delay, 5 s, and a
+//    resend); a promoted primary starts with semi-sync on.
 //  - Terms: promotion gives the node a higher term. A node is told to rejoin as a replica of the current primary;
 //    it rewinds its log to the longest common prefix with its new upstream (pg_rewind) and so discards divergent
 //    writes — which is how acknowledged writes get lost.
@@ -19,6 +28,15 @@
 //  - `cdc` replicas are fed by a change-data-capture pipeline (models/cdc_pipeline.h) instead of the primary's
 //    stream: ship() asks the pipeline when an entry is applied; a broken route keeps what already reached the target
 //    region, and promoting or re-pointing the replica drops the rest.
+//  - A read carrying a session's minimum version (ReadOptions, models/client.h "min-version"), as the "version
+//    tracking" of session-affinity designs (a write returns its version, a read asks for at least that one): a
+//    replica that has replayed that write id, or a later one (ids grow across the run, so a later id is a later
+//    point of the history it follows), answers at once. Otherwise, if the entry is already on its stream and replays
+//    within `max_wait`, it answers once replayed; if not, after `max_wait` it forwards the read to the primary
+//    (its upstream, else any primary), which answers with its state at the read's arrival at the replica; the reply
+//    comes back the same way. The wait trusts the stream as shipped: a break during the wait is not foreseen, and a
+//    stream that is down (reconnecting) is waited on in vain, then forwarded around. With no primary, or no route to
+//    it, at the time the read arrives, the replica refuses the read at once (a real one would first wait max_wait).
 // Leaves out: storage and CPU capacity (service times are fixed, no queueing), the detection delay of a broken TCP
 // stream (it is known at once), cascading replication. Several writable nodes: models/multi_primary.h.
 //
@@ -74,6 +92,8 @@ class SinglePrimaryStore final : public Store {
   void rejoin(int node, int upstream, uint32_t term, double t) override;
   void fence(int node, uint32_t term, double t) override;
 
+  double ack_after_break(int node, uint32_t write_id, double t) override;
+
   double lag_s(int node, double t) override;  // -1 unless the node is a replica
   void finish(History& history) override;
 
@@ -104,12 +124,33 @@ class SinglePrimaryStore final : public Store {
   const Route& stream_route(int from, int to) const;
   void on_network_change(uint16_t element, bool up, double t);
   void drain(Node& n, double t);
+  ReadResult read_behind(Node& n, uint32_t key, double t, const ReadOptions& options);
   double ship(Node& n, const LogEntry& e, double start);
   static bool follows_history(const Node& n, const Node& up);  // n's log is a prefix of up's
   void disconnect(Node& n, double t);
   void cut_cdc(Node& n, double t);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);
+
+  // The semi-sync source's state (MySQL's rpl_semi_sync_source_status) and the commits still waiting for
+  // receipts; each holds, per node, when that node's acknowledgement reaches the primary (infinity: never).
+  struct Waiting {
+    uint32_t write_id;
+    double commit_s;
+    std::vector<double> acks;
+  };
+  struct SemiSync {
+    bool on = true;
+    double off_at = std::numeric_limits<double>::infinity();  // a waiting commit's timeout will switch it off then
+    double off_since = 0;
+    std::deque<Waiting> waiting;
+  };
+  bool has_semi_sync_ = false;
+  SemiSync semi_;
+  double semi_sync_wait(uint32_t write_id, double t, std::vector<double> acks);  // when the commit is acknowledged
+  void semi_sync_breaks(double t);
+  void settle_semi_sync(int primary, double t);
+  double kth_ack(const std::vector<double>& acks) const;
 
   DatabaseConfig config_;
   std::vector<Node> nodes_;

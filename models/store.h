@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,14 @@ struct NodeStatus {
 struct ReadOptions {
   uint32_t min_version = kNoVersion;  // the node must have applied this write id (or a later one of its lineage)
   double max_wait_s = 0;              // ... waiting for it at most this long before forwarding to the primary
+  uint32_t request_bytes = 0, response_bytes = 0;  // what a forwarded read carries between the nodes
 };
 
 struct ReadResult {
   bool served = false;   // false: the node refuses the read (down, recovering, or no quorum)
   uint32_t version = kNoVersion;  // the version (write id) the read returns
   double ready_s = 0;    // when the node can send the reply (its service time, and any wait or forwarding)
+  int node = -1;         // the node that answered, when the read was forwarded to another; -1: the node asked
 };
 
 struct WriteResult {
@@ -75,6 +78,11 @@ class Store {
   virtual int16_t draw_write_arg(uint32_t /*key*/, RandomStream& /*stream*/) const { return 0; }
   // True if a route a write acknowledged at `node` waited on (to a sync replica and back) broke in (from, to].
   virtual bool ack_wait_broken(int /*node*/, double /*from*/, double /*to*/) const { return false; }
+  // For a write whose wait was broken: when it is acknowledged after all (semi-sync: at the source's fallback to
+  // async), or infinity if never.
+  virtual double ack_after_break(int /*node*/, uint32_t /*write_id*/, double /*t*/) {
+    return std::numeric_limits<double>::infinity();
+  }
 
   // Control plane: what a node's agent reports and does when a command reaches it.
   virtual NodeStatus status(int node, double t) = 0;

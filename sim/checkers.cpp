@@ -204,7 +204,9 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   m.lost_writes_unattributed = faults.lost_writes_unattributed;
   m.stale_reads = check_stale_reads(history, lineage);
   m.sessions = check_sessions(history, lineage);
+  m.session_groups = check_session_groups(history, lineage);
   m.split_brain = check_split_brain(history, lineage);
+  m.semi_sync = check_semi_sync(history, lineage);
   m.convergence = check_convergence(history, lineage);
   m.crdt = check_crdt(history);
   m.siblings = check_siblings(history);

@@ -81,8 +81,22 @@ struct SessionStats {
   uint64_t clients_with_read_your_writes_violations = 0;
   uint64_t clients_with_monotonic_read_violations = 0;
 };
-SessionStats check_sessions(const History& history, const LineageIndex& lineage);
+// `by_group`: when given, also the same counts for each of History::client_groups (by group index).
+SessionStats check_sessions(const History& history, const LineageIndex& lineage,
+                            std::vector<SessionStats>* by_group = nullptr);
 SessionStats check_sessions(const History& history);
+
+// Session guarantees by client group (docs/metrics.md, "Session guarantees"): one entry per History::client_groups.
+struct GroupSessionStats {
+  std::string strategy, region;
+  uint32_t first_client = 0, clients = 0;
+  uint64_t reads = 0;  // successful reads
+  SessionStats sessions;
+  Distribution read_latency_s;      // complete_s - invoke_s of successful reads
+  uint64_t cross_region_reads = 0;  // successful reads answered by a node outside the client's region
+  uint64_t cross_region_read_bytes = 0;  // ... times (request + response bytes)
+};
+std::vector<GroupSessionStats> check_session_groups(const History& history, const LineageIndex& lineage);
 
 // Several writers (docs/metrics.md, "Several writers"): acknowledged writes that conflict resolution discarded.
 struct SkewInversionStats {
@@ -291,12 +305,23 @@ struct ResidencyStats {
 ResidencyStats check_residency(const History& history, const std::vector<ResidencyRule>& rules,
                                const std::vector<RegionConfig>& regions);
 
+// Semi-synchronous replication (docs/metrics.md, "Semi-synchronous replication"), in sim/checkers_replication.cpp.
+struct SemiSyncStats {
+  bool applicable = false;  // the database has semi-sync replicas
+  uint64_t fallbacks = 0;
+  double time_in_fallback_s = 0;
+  uint64_t writes_acknowledged_in_fallback = 0;
+  uint64_t lost_writes_in_fallback = 0;
+};
+SemiSyncStats check_semi_sync(const History& history, const LineageIndex& lineage);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
   uint64_t lost_writes_unattributed = 0;
   StaleReadStats stale_reads;
   SessionStats sessions;
+  std::vector<GroupSessionStats> session_groups;  // empty unless some client group states a session
   WriteSafetyStats writes;
   SplitBrainStats split_brain;
   ConvergenceStats convergence;
@@ -309,6 +334,7 @@ struct RunMetrics {
   TrafficStats traffic;
   std::vector<AlertResult> alerts;
   ResidencyStats residency;
+  SemiSyncStats semi_sync;
 };
 RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
 // Everything above, plus what needs more of the scenario than its metrics block: alerts and data residency.

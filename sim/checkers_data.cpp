@@ -98,7 +98,27 @@ StaleReadStats check_stale_reads(const History& history) { return check_stale_re
 // ---------------------------------------------------------------------------------------------------------------
 // Session guarantees
 
-SessionStats check_sessions(const History& history, const LineageIndex& lineage) {
+namespace {
+// The group of `client` in History::client_groups (ascending first_client), or -1 when it lies in none.
+int group_of(const std::vector<ClientGroup>& groups, uint32_t client) {
+  auto it = std::upper_bound(groups.begin(), groups.end(), client,
+                             [](uint32_t c, const ClientGroup& g) { return c < g.first_client; });
+  if (it == groups.begin()) return -1;
+  --it;
+  return client - it->first_client < it->count ? static_cast<int>(it - groups.begin()) : -1;
+}
+}  // namespace
+
+SessionStats check_sessions(const History& history, const LineageIndex& lineage,
+                            std::vector<SessionStats>* by_group) {
+  if (by_group) by_group->assign(history.client_groups.size(), SessionStats{});
+  // The stats the current client's violations also count in: its group's, when a breakdown is asked for.
+  SessionStats* group = nullptr;
+  auto group_stats = [&](uint32_t client) -> SessionStats* {
+    if (!by_group) return nullptr;
+    const int g = group_of(history.client_groups, client);
+    return g < 0 ? nullptr : &(*by_group)[static_cast<size_t>(g)];
+  };
   // Successful ops grouped by (client, key); within a group op index order is invoke order (ops are sorted by
   // invoke time). Each read is checked against what the client had seen *complete* before the read was invoked.
   struct Entry {
@@ -129,7 +149,12 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage)
     if (new_client) {
       stats.clients_with_read_your_writes_violations += client_ryw;
       stats.clients_with_monotonic_read_violations += client_mr;
+      if (group) {
+        group->clients_with_read_your_writes_violations += client_ryw;
+        group->clients_with_monotonic_read_violations += client_mr;
+      }
       client_ryw = client_mr = false;
+      group = group_stats(entries[begin].client());
     }
     completions.clear();
     for (size_t i = begin; i < end; ++i) completions.push_back({history.ops[entries[i].op].complete_s, entries[i].op});
@@ -157,10 +182,12 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage)
       if (position == LineageIndex::kAbsent) continue;
       if (has_write && last_write != LineageIndex::kAbsent && position < last_write) {
         ++stats.read_your_writes_violations;
+        if (group) ++group->read_your_writes_violations;
         client_ryw = true;
       }
       if (position < newest_read) {
         ++stats.monotonic_read_violations;
+        if (group) ++group->monotonic_read_violations;
         client_mr = true;
       }
     }
@@ -168,10 +195,47 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage)
   }
   stats.clients_with_read_your_writes_violations += client_ryw;
   stats.clients_with_monotonic_read_violations += client_mr;
+  if (group) {
+    group->clients_with_read_your_writes_violations += client_ryw;
+    group->clients_with_monotonic_read_violations += client_mr;
+  }
   return stats;
 }
 
 SessionStats check_sessions(const History& history) { return check_sessions(history, LineageIndex(history)); }
+
+std::vector<GroupSessionStats> check_session_groups(const History& history, const LineageIndex& lineage) {
+  std::vector<GroupSessionStats> out;
+  if (history.client_groups.empty()) return out;
+  std::vector<SessionStats> sessions;
+  check_sessions(history, lineage, &sessions);
+  std::vector<std::vector<double>> latencies(history.client_groups.size());
+  out.resize(history.client_groups.size());
+  for (const OpRecord& op : history.ops) {
+    if (op.kind != OpKind::Read || !op.ok()) continue;
+    const int g = group_of(history.client_groups, op.client);
+    if (g < 0) continue;
+    GroupSessionStats& stats = out[static_cast<size_t>(g)];
+    const ClientGroup& group = history.client_groups[static_cast<size_t>(g)];
+    ++stats.reads;
+    latencies[static_cast<size_t>(g)].push_back(op.complete_s - op.invoke_s);
+    const bool known_node = op.node >= 0 && static_cast<size_t>(op.node) < history.node_region.size();
+    if (known_node && history.node_region[static_cast<size_t>(op.node)] != op.region) {
+      ++stats.cross_region_reads;
+      stats.cross_region_read_bytes += uint64_t{group.request_bytes} + group.response_bytes;
+    }
+  }
+  for (size_t g = 0; g < out.size(); ++g) {
+    const ClientGroup& group = history.client_groups[g];
+    out[g].strategy = group.strategy;
+    out[g].region = name_or_index(history.regions, group.region, "region");
+    out[g].first_client = group.first_client;
+    out[g].clients = group.count;
+    out[g].sessions = sessions[g];
+    out[g].read_latency_s = summarize(latencies[g]);
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lost writes

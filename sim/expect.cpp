@@ -165,6 +165,12 @@ const std::vector<AliasRule>& alias_rules() {
         "worst time over faults from the fault's start to the first alert firing, s; undefined if a fault had none "
         "or there are no faults"},
        [](const Json& r) { return max_over_faults(r, "/first_alert/after_fault_s", true, std::nullopt); }},
+      {{"semi_sync_fallback_s", "time the semi-sync source spent asynchronous, s; undefined without semi-sync"},
+       [](const Json& r) { return number_at(r, "/semi_sync/time_in_fallback_s"); }},
+      {{"writes_acknowledged_in_fallback", "writes acknowledged while the semi-sync source was asynchronous"},
+       [](const Json& r) { return number_at(r, "/semi_sync/writes_acknowledged_in_fallback"); }},
+      {{"lost_writes_in_fallback", "of those, the writes absent from the surviving lineage"},
+       [](const Json& r) { return number_at(r, "/semi_sync/lost_writes_in_fallback"); }},
       {{"residency_violations",
         "writes_stored_outside + writes_acked_outside + reads_served_outside; undefined without residency rules"},
        [](const Json& r) { return residency_violations(r); }},

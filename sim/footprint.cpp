@@ -128,7 +128,8 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   e.baseline_bytes = kBaselineBytes;
 
   const bool multi = s.database.topology == Topology::MultiPrimary;
-  const double nodes = multi ? double(s.database.regions.size()) : 1.0 + double(s.database.replicas.size());
+  const double nodes = s.database.topology != Topology::SinglePrimary ? double(s.database.regions.size())
+                                                                      : 1.0 + double(s.database.replicas.size());
   const double replicas = nodes - 1;  // multi-primary: every node has a lag; charged alike
 
   // Client operations, with the writes' share folded into one per-operation figure.

@@ -35,7 +35,8 @@ struct OpRecord {
   uint32_t client = 0;    // global logical client index
   uint32_t key = 0;
   uint32_t version = kNoVersion;  // write: write id created by the final attempt; read: write id returned
-  int16_t node = kNoNode;         // node that served the final attempt
+  int16_t node = kNoNode;         // node that served the final attempt (a read a replica forwarded: the node that
+                                  // answered it, models/single_primary.h)
   uint8_t region = 0;             // client's region
   OpKind kind = OpKind::Read;
   Outcome outcome = Outcome::Ok;
@@ -159,6 +160,17 @@ struct LinkTraffic {
   uint64_t bytes = 0;
 };
 
+// A group of logical clients (the scenario's clients[g]): clients first_client .. first_client + count - 1, with
+// its session strategy and message sizes. Recorded only when some group of the run states a session (the report's
+// per-group breakdown, docs/metrics.md "Session guarantees"); empty otherwise.
+struct ClientGroup {
+  std::string strategy;  // "none", "sticky", "read-own-writes-window", "min-version", "primary-reads"
+  uint8_t region = 0;
+  uint32_t first_client = 0;
+  uint32_t count = 0;
+  uint32_t request_bytes = 0, response_bytes = 0;
+};
+
 struct History {
   // Name tables.
   std::vector<std::string> regions;
@@ -172,6 +184,7 @@ struct History {
   // ("lww", "lww-hlc", "crdt", "siblings").
   std::string topology = "single-primary";
   std::string conflict_resolution;
+  bool semi_sync = false;  // single-primary with semi-sync replicas: the store records its fallbacks as decisions
   // crdt: each key's type, by key index (empty otherwise); 0 = pn-counter, 1 = or-set.
   std::vector<uint8_t> crdt_type;
 
@@ -188,6 +201,7 @@ struct History {
   std::vector<ClockSample> clock_samples;
   std::vector<CrdtFinal> crdt_final;  // multi-primary crdt: every key written, every node, by (key, node)
   std::vector<SiblingChange> siblings;  // multi-primary siblings
+  std::vector<ClientGroup> client_groups;  // by group index; empty unless some group states a session
   std::vector<CdcTransit> cdc;  // single-primary with replicas of mode cdc, in the order changes left the pipelines
 
   // The surviving lineage: the write ids, in the store's order, of the log of the authoritative primary at the

@@ -152,6 +152,28 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
   sessions["monotonic_read_violations"] = m.sessions.monotonic_read_violations;
   sessions["clients_with_read_your_writes_violations"] = m.sessions.clients_with_read_your_writes_violations;
   sessions["clients_with_monotonic_read_violations"] = m.sessions.clients_with_monotonic_read_violations;
+  if (!m.session_groups.empty()) {
+    Json groups = Json::array();
+    for (size_t g = 0; g < m.session_groups.size(); ++g) {
+      const GroupSessionStats& gs = m.session_groups[g];
+      Json j;
+      j["group"] = g;
+      j["strategy"] = gs.strategy;
+      j["region"] = gs.region;
+      j["first_client"] = gs.first_client;
+      j["clients"] = gs.clients;
+      j["reads"] = gs.reads;
+      j["read_your_writes_violations"] = gs.sessions.read_your_writes_violations;
+      j["monotonic_read_violations"] = gs.sessions.monotonic_read_violations;
+      j["clients_with_read_your_writes_violations"] = gs.sessions.clients_with_read_your_writes_violations;
+      j["clients_with_monotonic_read_violations"] = gs.sessions.clients_with_monotonic_read_violations;
+      j["read_latency"] = latency_json(gs.read_latency_s);
+      j["cross_region_reads"] = gs.cross_region_reads;
+      j["cross_region_read_bytes"] = gs.cross_region_read_bytes;
+      groups.push_back(std::move(j));
+    }
+    sessions["by_group"] = std::move(groups);
+  }
   r["sessions"] = std::move(sessions);
 
   r["acknowledged_writes"] = m.writes.acknowledged_writes;
@@ -204,6 +226,11 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
     split["list"].push_back(std::move(i));
   }
   r["split_brain"] = std::move(split);
+  if (m.semi_sync.applicable)
+    r["semi_sync"] = {{"fallbacks", m.semi_sync.fallbacks},
+                      {"time_in_fallback_s", seconds(m.semi_sync.time_in_fallback_s)},
+                      {"writes_acknowledged_in_fallback", m.semi_sync.writes_acknowledged_in_fallback},
+                      {"lost_writes_in_fallback", m.semi_sync.lost_writes_in_fallback}};
   if (m.residency.applicable) {
     Json residency = residency_counts_json(m.residency.total);
     residency["by_jurisdiction"] = Json::object();
@@ -476,6 +503,21 @@ std::string report_text(const Json& report) {
       }
       incidents.print(out);
     }
+  }
+
+  const Json& by_group = at(report, {"sessions", "by_group"});
+  if (by_group.is_array() && !by_group.empty()) {
+    out << "\nSession guarantees by client group (read latency in s; cross-region: reads answered outside the "
+           "client's region)\n";
+    Table t({"#", "strategy", "region", "reads", "RYW viol.", "mono viol.", "read mean", "read p50", "read p99",
+             "cross-region reads", "cross-region bytes"}, 3);
+    for (const Json& g : by_group)
+      t.add({cell(at(g, {"group"})), cell(at(g, {"strategy"})), cell(at(g, {"region"})), cell(at(g, {"reads"})),
+             cell(at(g, {"read_your_writes_violations"})), cell(at(g, {"monotonic_read_violations"})),
+             cell(at(g, {"read_latency", "mean_s"}), 4), cell(at(g, {"read_latency", "p50_s"}), 4),
+             cell(at(g, {"read_latency", "p99_s"}), 4), cell(at(g, {"cross_region_reads"})),
+             cell(at(g, {"cross_region_read_bytes"}))});
+    t.print(out);
   }
 
   out << "\nAvailability (ok / attempted)\n";

@@ -19,6 +19,17 @@ namespace mrsim {
 
 using nlohmann::json;
 
+const char* to_string(SessionStrategy strategy) {
+  switch (strategy) {
+    case SessionStrategy::None: return "none";
+    case SessionStrategy::Sticky: return "sticky";
+    case SessionStrategy::ReadOwnWritesWindow: return "read-own-writes-window";
+    case SessionStrategy::MinVersion: return "min-version";
+    case SessionStrategy::PrimaryReads: return "primary-reads";
+  }
+  return "unknown";
+}
+
 int Scenario::region_index(const std::string& region) const {
   for (size_t i = 0; i < regions.size(); ++i)
     if (regions[i].name == region) return static_cast<int>(i);
@@ -253,9 +264,18 @@ Scenario build_scenario(const json& j) {
   const json& db = j.at("database");
   const json& repl = db.at("replication");
   auto mode_of = [](const std::string& m) {
-    return m == "sync" ? ReplicationMode::Sync : m == "cdc" ? ReplicationMode::Cdc : ReplicationMode::Async;
+    return m == "sync" ? ReplicationMode::Sync : m == "semi-sync" ? ReplicationMode::SemiSync
+                          : m == "cdc"     ? ReplicationMode::Cdc
+                                           : ReplicationMode::Async;
   };
-  s.database.topology = text(db, "topology") == "multi-primary" ? Topology::MultiPrimary : Topology::SinglePrimary;
+  const std::string topology = text(db, "topology");
+  s.database.topology = topology == "multi-primary" ? Topology::MultiPrimary
+                        : topology == "consensus"   ? Topology::Consensus
+                                                    : Topology::SinglePrimary;
+  if (db.contains("leaseholder")) s.database.leaseholder = text(db, "leaseholder");
+  s.database.election_timeout_s = seconds(db.at("consensus"), "election_timeout");
+  s.database.lease_duration_s = seconds(db.at("consensus"), "lease_duration");
+  s.database.follower_read_staleness_s = seconds(db.at("consensus"), "follower_read_staleness");
   if (db.contains("primary")) s.database.primary = text(db, "primary");
   if (db.contains("regions")) s.database.regions = db.at("regions").get<std::vector<std::string>>();
   if (db.contains("layout")) s.database.ring = text(db, "layout") == "ring";
@@ -278,6 +298,8 @@ Scenario build_scenario(const json& j) {
     s.database.replicas.push_back({region, mode_of(mode)});
   }
   s.database.mode = mode_of(text(repl, "mode"));
+  s.database.semi_sync_wait_count = u32(db.at("semi_sync"), "wait_for_replica_count");
+  s.database.semi_sync_timeout_s = seconds(db.at("semi_sync"), "timeout");
   s.database.apply_delay_s = seconds(repl, "apply_delay");
   s.database.reconnect_delay_s = seconds(repl, "reconnect_delay");
   s.database.read_service_s = seconds(db, "read_service_time");
@@ -381,13 +403,28 @@ Scenario build_scenario(const json& j) {
   const json& raft = fo.at("raft");
   s.failover.raft = {seconds(raft, "heartbeat"), seconds(raft, "election_timeout_min"),
                      seconds(raft, "election_timeout_max")};
+  auto session_of = [&](const json& c) {
+    SessionConfig out;
+    if (!c.contains("session")) return out;
+    const json& session = c.at("session");
+    out.stated = true;
+    const std::string strategy = text(session, "strategy");
+    out.strategy = strategy == "sticky"                   ? SessionStrategy::Sticky
+                   : strategy == "read-own-writes-window" ? SessionStrategy::ReadOwnWritesWindow
+                   : strategy == "min-version"            ? SessionStrategy::MinVersion
+                   : strategy == "primary-reads"          ? SessionStrategy::PrimaryReads
+                                                          : SessionStrategy::None;
+    if (session.contains("window")) out.window_s = seconds(session, "window");
+    if (session.contains("max_wait")) out.max_wait_s = seconds(session, "max_wait");
+    return out;
+  };
   for (const json& c : j.at("clients"))
     s.clients.push_back({text(c, "region"), u32(c, "count"), number(c, "rate_per_s"), number(c, "read_fraction"),
                          text(c, "key_distribution") == "zipf" ? KeyDistribution::Zipf : KeyDistribution::Uniform,
                          number(c, "zipf_exponent"), seconds(c, "timeout"), u32(c, "max_retries"),
                          seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size"),
                          c.contains("backoff") && text(c, "backoff") == "exponential-jitter",
-                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0,
+                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0, session_of(c),
                          c.contains("start") ? seconds(c, "start") : 0.0,
                          c.contains("end") ? seconds(c, "end") : s.duration_s});
   for (const json& f : j.at("faults")) {

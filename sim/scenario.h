@@ -32,7 +32,7 @@ struct LinkConfig {
   double cost_per_gb = 0.02;  // USD per GB crossing this link (either direction)
 };
 
-enum class ReplicationMode { Async, Sync, Cdc };
+enum class ReplicationMode { Async, Sync, SemiSync, Cdc };
 
 struct ReplicaConfig {
   std::string region;
@@ -41,7 +41,7 @@ struct ReplicaConfig {
 
 enum class KeyDistribution { Uniform, Zipf };
 
-enum class Topology { SinglePrimary, MultiPrimary };
+enum class Topology { SinglePrimary, MultiPrimary, Consensus };
 enum class ConflictResolution { Lww, LwwHlc, Crdt, Siblings };
 enum class CrdtType { PnCounter, OrSet };
 
@@ -70,11 +70,17 @@ struct DatabaseConfig {
   std::string primary;                  // single-primary: region of the initial primary
   std::vector<ReplicaConfig> replicas;  // single-primary: one replica node per listed region, in file order
   std::vector<std::string> regions;     // multi-primary: one writable node per listed region, in this order
+  std::string leaseholder;              // consensus: region of the initial Raft leader (leaseholder)
+  double election_timeout_s = 3;        // consensus: T, election timeouts are uniform in [T, 2T)
+  double lease_duration_s = 9;          // consensus: a new leader waits out the old lease
+  double follower_read_staleness_s = 0; // consensus: bound of follower reads; 0 = off
   bool ring = false;                    // multi-primary: replicate around a ring (in `regions` order), not a mesh
   ConflictResolution conflict = ConflictResolution::Lww;  // multi-primary
   std::vector<CrdtRange> crdt;          // conflict "crdt": every key's type, ranges in key order
   ReplicationMode mode = ReplicationMode::Async;  // replication.mode: every replica's unless overridden, and the
                                                   // primary's should it ever rejoin as a replica
+  uint32_t semi_sync_wait_count = 1;    // semi-sync: receipts a commit waits for (rpl_semi_sync_source_wait_...)
+  double semi_sync_timeout_s = 10;      // semi-sync: ... before the source falls back to async
   double apply_delay_s = 0.001;         // replica apply time per shipped batch (replay)
   double reconnect_delay_s = 5.0;       // a broken replication stream retries after this
   double read_service_s = 0.001;        // time the node spends serving one read
@@ -193,6 +199,17 @@ struct FailoverConfig {
   RaftConfig raft;
 };
 
+// clients[*].session: a session guarantee for the group's reads (models/client.h). `stated`: the file gave a session
+// block (even "none"); only then does the report break session metrics down by group.
+enum class SessionStrategy : uint8_t { None, Sticky, ReadOwnWritesWindow, MinVersion, PrimaryReads };
+struct SessionConfig {
+  bool stated = false;
+  SessionStrategy strategy = SessionStrategy::None;
+  double window_s = 5.0;     // read-own-writes-window: reads go to the write region this long after a write
+  double max_wait_s = 0.1;   // min-version: a replica behind the token waits this long, then forwards
+};
+const char* to_string(SessionStrategy strategy);
+
 struct ClientGroupConfig {
   std::string region;
   uint32_t count = 100;            // logical clients in this group
@@ -207,6 +224,7 @@ struct ClientGroupConfig {
   uint32_t response_bytes = 1024;
   bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
   double backoff_cap_s = 20.0;       // ... its cap
+  SessionConfig session;
   double start_s = 0;                // the group issues operations only in [start_s, end_s)
   double end_s = -1;                 // ... -1: the end of the run
 };

@@ -206,9 +206,10 @@ class Walker {
                               "a key that is a replica region (one of /database/replicas: " +
                                   (replicas_.empty() ? std::string("none listed") : quoted_list(replicas_)) + ")",
                               "key " + shown_string(item.key()));
+          const auto modes = split_choices(row.choices);
           if (!item.value().is_string() ||
-              (item.value() != "sync" && item.value() != "async" && item.value() != "cdc"))
-            throw SchemaError(at, "one of \"async\", \"sync\", \"cdc\"", describe_json(item.value()));
+              std::find(modes.begin(), modes.end(), item.value().get<std::string>()) == modes.end())
+            throw SchemaError(at, "one of " + quoted_list(modes), describe_json(item.value()));
         }
         return;
       }
@@ -522,8 +523,11 @@ class Walker {
   }
 
   void check_database(json& db, const std::string& pointer) {
-    multi_primary_ = db["topology"] == "multi-primary";
-    const char* design = multi_primary_ ? "a multi-primary database" : "a single-primary database";
+    const std::string topology = db["topology"].get<std::string>();
+    multi_primary_ = topology != "single-primary";  // every node takes writes (directly or through its gateway)
+    const char* design = topology == "multi-primary" ? "a multi-primary database"
+                         : topology == "consensus"   ? "a consensus database"
+                                                     : "a single-primary database";
     auto refuse = [&](const char* key, const std::string& why) {
       if (db.contains(key)) fail_foreign(db, pointer, key, std::string("on ") + design + " (" + why + ")");
     };
@@ -538,11 +542,14 @@ class Walker {
       refuse("layout", "replicas follow the primary");
       refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
       refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+      check_semi_sync(db, pointer);
       check_cdc(db, pointer);
       return;
     }
-    refuse("cdc", "its nodes ship their own writes to each other");
+    refuse("cdc", "a cdc pipeline feeds a replica of a single primary");
     need("regions");
+    if (topology == "consensus") return check_consensus(db, pointer);
+    refuse("leaseholder", "every node in \"regions\" is a primary");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
       throw SchemaError(child(pointer, "replicas"), "[] on a multi-primary database (every node in \"regions\" takes "
@@ -581,6 +588,58 @@ class Walker {
       db["cdc"] = json::object();
       walk_value(db["cdc"], *schema_row_for("/database/cdc"), child(pointer, "cdc"));
     }
+  }
+
+  // Raft across regions: a majority must survive the loss of any one region, so at least three; the leaseholder is
+  // one of them (the first by default).
+  void check_consensus(json& db, const std::string& pointer) {
+    auto refuse = [&](const char* key, const std::string& why) {
+      if (db.contains(key)) fail_foreign(db, pointer, key, "on a consensus database (" + why + ")");
+    };
+    refuse("primary", "the range elects its leader; \"leaseholder\" names the first");
+    refuse("layout", "every replica hears from the leader");
+    refuse("conflict_resolution", "the leader orders every write");
+    refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+    const json& regions = db["regions"];
+    if (regions.size() < 3)
+      throw SchemaError(child(pointer, "regions"),
+                        "at least 3 regions on a consensus database (with " + std::to_string(regions.size()) +
+                            ", losing any one leaves no majority, and writes stop)",
+                        describe_json(regions));
+    if (!db["replicas"].empty())
+      throw SchemaError(child(pointer, "replicas"), "[] on a consensus database (every region in \"regions\" holds "
+                        "a voting replica)", describe_json(db["replicas"]));
+    if (db["replication"]["mode"] != "async")
+      throw SchemaError(child(child(pointer, "replication"), "mode"),
+                        "\"async\" on a consensus database (Raft commits on a majority; there is no mode to choose)",
+                        describe_json(db["replication"]["mode"]));
+    if (!db.contains("leaseholder")) db["leaseholder"] = regions[0];
+    if (std::find(regions.begin(), regions.end(), db["leaseholder"]) == regions.end())
+      throw SchemaError(child(pointer, "leaseholder"), "one of /database/regions (" + quoted_list(db_regions_) + ")",
+                        describe_json(db["leaseholder"]));
+  }
+
+  // A semi-sync source cannot wait for more receipts than it has semi-sync replicas (MySQL would wait out every
+  // commit's timeout and run async for ever).
+  void check_semi_sync(const json& db, const std::string& pointer) {
+    const json& repl = db["replication"];
+    size_t semi = 0, sync = 0;
+    for (const json& r : db["replicas"]) {
+      const std::string region = r.get<std::string>();
+      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
+      semi += mode == "semi-sync";
+      sync += mode == "sync";
+    }
+    if (semi == 0) return;
+    // One source either waits for semi-sync receipts (MySQL) or for sync replicas' replay (PostgreSQL), not both.
+    if (sync > 0)
+      throw SchemaError(child(pointer, "replication"), "replicas that are \"sync\" or \"semi-sync\", not both",
+                        std::to_string(sync) + " sync and " + std::to_string(semi) + " semi-sync");
+    const json& count = db["semi_sync"]["wait_for_replica_count"];
+    if (count.get<uint64_t>() > semi)
+      throw SchemaError(child(child(pointer, "semi_sync"), "wait_for_replica_count"),
+                        "at most " + std::to_string(semi) + " (the replicas in mode \"semi-sync\")",
+                        describe_json(count));
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {
@@ -641,6 +700,27 @@ class Walker {
     const bool exponential = c.contains("backoff") && c["backoff"] == "exponential-jitter";
     if (!exponential && c.contains("backoff_cap"))
       fail_foreign(c, pointer, "backoff_cap", "unless backoff is \"exponential-jitter\"");
+    if (c.contains("session")) check_session(c["session"], child(pointer, "session"));
+  }
+
+  void check_session(json& session, const std::string& pointer) {
+    const std::string strategy = session["strategy"].get<std::string>();
+    if (strategy != "read-own-writes-window" && session.contains("window"))
+      fail_foreign(session, pointer, "window", "unless strategy is \"read-own-writes-window\"");
+    if (strategy != "min-version" && session.contains("max_wait"))
+      fail_foreign(session, pointer, "max_wait", "unless strategy is \"min-version\"");
+    if (strategy == "read-own-writes-window" && !session.contains("window")) session["window"] = "5s";
+    if (strategy == "min-version" && !session.contains("max_wait")) session["max_wait"] = "100ms";
+    if (multi_primary_ && (strategy == "min-version" || strategy == "primary-reads"))
+      throw SchemaError(child(pointer, "strategy"),
+                        "\"none\", \"sticky\" or \"read-own-writes-window\" on a multi-primary database (it has no "
+                        "one primary to read from or forward to)",
+                        describe_json(session["strategy"]));
+    if (routing_kind_ == "client" && strategy != "none" && strategy != "min-version")
+      throw SchemaError(child(pointer, "strategy"),
+                        "\"none\" or \"min-version\" under routing.kind \"client\" (each client already stays on "
+                        "its endpoint, and reads and writes walk the same list)",
+                        describe_json(session["strategy"]));
   }
 
   std::string name_default_;

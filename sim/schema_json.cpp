@@ -13,6 +13,19 @@ namespace mrsim {
 using Json = nlohmann::ordered_json;
 
 namespace {
+// An Enum's (or a ReplicationModes map's) choices, "async|sync" -> ["async", "sync"].
+Json choices_of(const FieldSpec& row) {
+  Json choices = Json::array();
+  const std::string all = row.choices;
+  for (size_t start = 0;;) {
+    const size_t bar = all.find('|', start);
+    choices.push_back(all.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return choices;
+}
+
 
 Json node_for(const FieldSpec& row) {
   Json n;
@@ -38,18 +51,9 @@ Json node_for(const FieldSpec& row) {
       if (lo) n["minLength"] = row.min;
       if (hi) n["maxLength"] = row.max;
       break;
-    case FieldType::Enum: {
-      Json choices = Json::array();
-      std::string all = row.choices;
-      for (size_t start = 0;;) {
-        const size_t bar = all.find('|', start);
-        choices.push_back(all.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-        if (bar == std::string::npos) break;
-        start = bar + 1;
-      }
-      n["enum"] = choices;
+    case FieldType::Enum:
+      n["enum"] = choices_of(row);
       break;
-    }
     case FieldType::Integer:
       n["type"] = "integer";
       range(n);
@@ -99,7 +103,7 @@ Json node_for(const FieldSpec& row) {
            {"minItems", 2}};
       break;
     case FieldType::ReplicationModes:
-      n = {{"type", "object"}, {"additionalProperties", {{"enum", {"async", "sync", "cdc"}}}}};
+      n = {{"type", "object"}, {"additionalProperties", {{"enum", choices_of(row)}}}};
       break;
     case FieldType::RegionMap:
       n = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};

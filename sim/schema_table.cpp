@@ -70,9 +70,12 @@ const std::vector<FieldSpec> kSchema = {
      "USD per GB crossing the link, either direction."},
 
     {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
-    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false, "single-primary|multi-primary",
+    {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false,
+     "single-primary|multi-primary|consensus",
      "`single-primary`: one primary takes every write, replicas follow it. `multi-primary`: every region in "
-     "`regions` holds a node that takes writes and ships them to the others asynchronously."},
+     "`regions` holds a node that takes writes and ships them to the others asynchronously. `consensus`: one "
+     "Raft-replicated range with a voting replica in every region of `regions` (CockroachDB, Spanner); writes commit "
+     "on a majority of regions through the leaseholder."},
     {"/database/primary", T::RegionName, P::Optional, "", 0, 0, false, "",
      "Region of the initial primary (single-primary only; required there)."},
     {"/database/replicas", T::RegionList, P::Default, "[]", 0, 63, false, "",
@@ -80,6 +83,19 @@ const std::vector<FieldSpec> kSchema = {
      "(single-primary only)."},
     {"/database/regions", T::RegionList, P::Optional, "", 2, 64, false, "",
      "Regions holding one writable node each, in ring order (multi-primary only; required there)."},
+    {"/database/leaseholder", T::RegionName, P::Optional, "", 0, 0, false, "",
+     "Consensus only: the region whose replica starts as Raft leader and leaseholder; the first of `regions` by "
+     "default."},
+    {"/database/consensus", T::Object, P::Default, "{}", 0, 0, false, "", "Consensus only: the range's Raft settings."},
+    {"/database/consensus/election_timeout", T::Duration, P::Default, "\"3s\"", 0, kHour, true, "",
+     "T: a follower that hears nothing from the leader for a time drawn uniformly from [T, 2T) campaigns "
+     "(CockroachDB: 15 ticks of 200 ms)."},
+    {"/database/consensus/lease_duration", T::Duration, P::Default, "\"9s\"", 0, kHour, false, "",
+     "A new leader serves only once the old leaseholder's lease has run out, this long after it lost its majority "
+     "(CockroachDB's range lease, 9 s)."},
+    {"/database/consensus/follower_read_staleness", T::Duration, P::Default, "\"0s\"", 0, kHour, false, "",
+     "Follower reads: a gateway's own replica serves a read when its applied state is at most this old; 0 = every "
+     "read goes to the leaseholder."},
     {"/database/layout", T::Enum, P::Optional, "", 0, 0, false, "mesh|ring",
      "Multi-primary only, default `mesh`: every node ships its own writes to every other; `ring`: each node ships "
      "everything it applies to the next in `regions` (circular MySQL replication, log_slave_updates), so one dead "
@@ -101,15 +117,26 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/crdt/*/elements", T::Integer, P::Default, "16", 1, 32767, false, "",
      "or-set: a write adds or removes one of elements 1..this, chosen uniformly."},
     {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
-    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|cdc",
-     "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has it; `cdc` = "
-     "the replica is fed by a change-data-capture pipeline (`cdc`), not by the primary's own stream."},
-    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false, "async|sync|cdc",
+    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|semi-sync|cdc",
+     "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has applied it "
+     "(PostgreSQL synchronous_commit=remote_apply); `semi-sync` = once `semi_sync.wait_for_replica_count` such "
+     "replicas have received it, falling back to async after `semi_sync.timeout` (MySQL rpl_semi_sync_source); "
+     "`cdc` = the replica is fed by a change-data-capture pipeline (`cdc`), not by the primary's own stream."},
+    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false,
+     "async|sync|semi-sync|cdc",
      "Per-replica mode, e.g. `{\"us-west-2\": \"sync\"}`; keys must be replica regions."},
     {"/database/replication/apply_delay", T::Duration, P::Default, "\"1ms\"", 0, kHour, false, "",
      "Time a replica takes to apply one shipped batch."},
     {"/database/replication/reconnect_delay", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",
      "A broken replication stream retries after this long."},
+    {"/database/semi_sync", T::Object, P::Default, "{}", 0, 0, false, "",
+     "MySQL's semi-synchronous source (rpl_semi_sync_source_*), for replicas in mode `semi-sync`."},
+    {"/database/semi_sync/wait_for_replica_count", T::Integer, P::Default, "1", 1, 63, false, "",
+     "Acknowledgements of receipt (not replay) a commit waits for (rpl_semi_sync_source_wait_for_replica_count); "
+     "at most the number of `semi-sync` replicas."},
+    {"/database/semi_sync/timeout", T::Duration, P::Default, "\"10s\"", 0, kHour, true, "",
+     "A commit that waits this long without enough acknowledgements switches the source to async "
+     "(rpl_semi_sync_source_timeout, 10 s by default); it switches back once a semi-sync replica has caught up."},
     {"/database/cdc", T::Object, P::Optional, "", 0, 0, false, "",
      "The change-data-capture pipeline feeding replicas of mode `cdc`: Debezium -> Kafka -> MirrorMaker 2 -> a "
      "consumer that applies to the replica (single-primary only; allowed only when some replica's mode is `cdc`, "
@@ -344,6 +371,22 @@ const std::vector<FieldSpec> kSchema = {
      "`exponential-jitter` only, default 20s: the cap of the backoff."},
     {"/clients/*/request_size", T::Size, P::Default, "\"512B\"", 1, 64 * kMiB, false, "", "Size of a request."},
     {"/clients/*/response_size", T::Size, P::Default, "\"1KiB\"", 1, 64 * kMiB, false, "", "Size of a response."},
+    {"/clients/*/session", T::Object, P::Optional, "", 0, 0, false, "",
+     "A session guarantee for the group's reads (the read-local designs' answer to reading one's own writes); "
+     "without it `none`. Given, the report breaks session violations, read latency and cross-region read bytes down "
+     "by client group (`sessions.by_group`)."},
+    {"/clients/*/session/strategy", T::Enum, P::Required, "", 0, 0, false,
+     "none|sticky|read-own-writes-window|min-version|primary-reads",
+     "`none`: reads follow the read record. `sticky`: a client keeps the region its first read resolved to, and "
+     "resolves again only after an attempt there fails (writes follow the write record). `read-own-writes-window`: "
+     "for `window` after its last acknowledged write a client reads through the write record (a cookie with the "
+     "write's time). `min-version`: a read carries the client's last acknowledged write id; a replica that has not "
+     "replayed it waits up to `max_wait`, then forwards the read to the primary (single-primary only). "
+     "`primary-reads`: every read goes through the write record (single-primary only)."},
+    {"/clients/*/session/window", T::Duration, P::Optional, "", 0, kHour, true, "",
+     "`read-own-writes-window` only, default 5s: how long after a write the client reads from the write region."},
+    {"/clients/*/session/max_wait", T::Duration, P::Optional, "", 0, 60, false, "",
+     "`min-version` only, default 100ms: how long a replica behind the token waits before forwarding (0: at once)."},
     {"/clients/*/start", T::Duration, P::Optional, "", 0, kMaxRun, false, "",
      "The group issues operations from this time on (default 0): with `end`, a burst or a shift of load; a window "
      "reaching past the run is cut at its end."},
@@ -575,7 +618,7 @@ std::string type_noun(const FieldSpec& row) {
     case T::RegionGroups:
       return "a list of lists of region names";
     case T::ReplicationModes:
-      return "an object mapping replica regions to \"sync\" or \"async\"";
+      return "an object mapping replica regions to replication modes";
     case T::Expectations:
       return "an object mapping metrics to conditions such as \"<= 300\"";
     case T::RegionMap:

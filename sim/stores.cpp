@@ -3,6 +3,7 @@
 #include "models/clocks.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
+#include "models/raft_range.h"
 #include "models/single_primary.h"
 
 namespace mrsim {
@@ -24,6 +25,18 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
       }
       break;
     }
+    case Topology::Consensus: {  // one voting replica per `database.regions`, in that order
+      std::vector<Store::NodeSpec> specs;
+      int leader = 0;
+      for (const auto& name : s.database.regions) {
+        if (name == s.database.leaseholder) leader = int(specs.size());
+        specs.push_back({"db-" + name, s.region_index(name)});
+      }
+      built.store = std::make_unique<RaftRangeStore>(s.database, specs, leader, network, recorder,
+                                                     RandomStream(s.seed, "database/elections"));
+      h.topology = "consensus";
+      break;
+    }
     case Topology::SinglePrimary: {  // the primary and its replicas, in region order
       std::vector<SinglePrimaryStore::NodeSpec> specs;
       for (int r = 0; r < int(s.regions.size()); ++r) {
@@ -40,6 +53,7 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
       database.cdc.seed = s.seed;  // cdc pipelines draw their poll phase from the run's seed
       built.store = std::make_unique<SinglePrimaryStore>(database, specs, built.primary, network, recorder);
       h.topology = "single-primary";
+      for (const auto& spec : specs) h.semi_sync = h.semi_sync || spec.mode == ReplicationMode::SemiSync;
       break;
     }
   }

@@ -342,9 +342,14 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   // Clients.
   std::vector<std::unique_ptr<ZipfTable>> zipfs;
   uint32_t first_client = 0;
+  const bool sessions_stated = std::any_of(s.clients.begin(), s.clients.end(),
+                                           [](const ClientGroupConfig& g) { return g.session.stated; });
   for (size_t g = 0; g < s.clients.size(); ++g) {
     const auto& group = s.clients[g];
     const int r = s.region_index(group.region);
+    if (sessions_stated)
+      h.client_groups.push_back({to_string(group.session.strategy), uint8_t(r), first_client, group.count,
+                                 group.request_bytes, group.response_bytes});
     const ZipfTable* zipf = nullptr;
     if (group.key_distribution == KeyDistribution::Zipf) {
       zipfs.push_back(std::make_unique<ZipfTable>(s.database.keys, group.zipf_exponent));
@@ -501,6 +506,14 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
 
   db.finish(h);
+  // Stores record some decisions and role changes when they settle them, after later ones (semi-sync's switches, a
+  // consensus range's leadership): time order.
+  std::stable_sort(h.roles.begin(), h.roles.end(), [](const RoleChange& a, const RoleChange& b) { return a.t < b.t; });
+  std::stable_sort(h.decisions.begin(), h.decisions.end(),
+                   [](const ControllerDecision& a, const ControllerDecision& b) { return a.t < b.t; });
+  h.decisions.erase(std::remove_if(h.decisions.begin(), h.decisions.end(),
+                                   [&](const ControllerDecision& d) { return d.t >= s.duration_s && d.action.rfind("semi_sync", 0) == 0; }),
+                    h.decisions.end());
   for (size_t l = 0; l < network.wan_bytes().size(); ++l)
     h.traffic.push_back({uint16_t(l), uint64_t(network.wan_bytes()[l])});
   std::stable_sort(h.ops.begin(), h.ops.end(), [](const OpRecord& a, const OpRecord& b) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -66,6 +67,17 @@ inline json simulate_in_child(const char* base, const std::vector<std::string>& 
   INFO(out.value("error", std::string()));
   REQUIRE_FALSE(out.contains("error"));
   return out;
+}
+
+// The text of a shipped scenario file, scenarios/<name> (tests run it with their own --set overrides).
+inline std::string scenario_text(const std::string& name) {
+  std::string text;
+  std::FILE* f = std::fopen((std::string(MRSIM_SOURCE_DIR "/scenarios/") + name).c_str(), "rb");
+  REQUIRE(f);
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  return text;
 }
 
 inline double number(const json& j, const char* pointer) {

@@ -348,6 +348,46 @@ TEST_CASE("session guarantees: read-your-writes and monotonic reads", "[unit]") 
   CHECK(s.clients_with_monotonic_read_violations == 1);
 }
 
+TEST_CASE("session guarantees by client group: each group's violations, read latency and cross-region reads",
+          "[unit]") {
+  // The history above, with clients 0..1 in group 0 (none) and 2..4 in group 1 (min-version); client 1's violation
+  // belongs to group 0, client 2's to group 1. Two of group 1's reads are answered in west, outside east.
+  HistoryBuilder b;
+  b.write(1, 5, 1.0, 1.1, 1).write(1, 5, 2.0, 2.1, 2);
+  b.read(1, 5, 3.0, 3.1, 1);    // RYW violation, group 0
+  b.read(2, 5, 3.0, 3.1, 2);
+  b.read(2, 5, 4.0, 4.1, 1);    // monotonic-read violation, group 1
+  b.read(4, 5, 3.0, 3.4, 2);
+  b.read(9, 5, 3.0, 3.1, 1);    // a client in no group: counted overall only
+  b.h.ops[b.h.ops.size() - 2].node = 1;  // client 4's read answered in west
+  b.h.ops[b.h.ops.size() - 3].node = 1;  // client 2's second read too
+  b.h.client_groups = {{"none", 0, 0, 2, 500, 1000}, {"min-version", 0, 2, 3, 100, 200}};
+  const History h = b.build();
+  const LineageIndex lineage(h);
+  const std::vector<GroupSessionStats> groups = check_session_groups(h, lineage);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].strategy == "none");
+  CHECK(groups[0].region == "east");
+  CHECK(groups[0].reads == 1);
+  CHECK(groups[0].sessions.read_your_writes_violations == 1);
+  CHECK(groups[0].sessions.monotonic_read_violations == 0);
+  CHECK(groups[0].cross_region_reads == 0);
+  CHECK(groups[1].reads == 3);
+  CHECK(groups[1].sessions.read_your_writes_violations == 0);
+  CHECK(groups[1].sessions.monotonic_read_violations == 1);
+  CHECK(groups[1].sessions.clients_with_monotonic_read_violations == 1);
+  CHECK(groups[1].cross_region_reads == 2);
+  CHECK(groups[1].cross_region_read_bytes == 2 * (100 + 200));
+  // Latencies 0.1, 0.1, 0.4: nearest-rank p50 = 0.1, max 0.4.
+  CHECK(*groups[1].read_latency_s.p50 == Approx(0.1));
+  CHECK(*groups[1].read_latency_s.max == Approx(0.4));
+  // The groups' violations add up to the run's when every violating client is in a group.
+  const SessionStats total = check_sessions(h, lineage);
+  CHECK(total.read_your_writes_violations == 1);
+  CHECK(total.monotonic_read_violations == 1);
+  CHECK(check_session_groups(History{}, lineage).empty());
+}
+
 TEST_CASE("availability and latency per kind and client region", "[unit]") {
   HistoryBuilder b;
   for (int i = 1; i <= 100; ++i) b.op(OpKind::Read, 0, 1, i, i + i * 0.001, 0);

@@ -123,14 +123,7 @@ namespace {
 
 // partition-lease-clock-step with the clock step replaced: the primary's clock steps 5 s before the cut.
 json lease_run(const std::string& step) {
-  static std::string base;
-  if (base.empty()) {
-    std::FILE* f = std::fopen(MRSIM_SOURCE_DIR "/scenarios/partition-lease-clock-step.json", "rb");
-    REQUIRE(f);
-    char buf[65536];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) base.append(buf, n);
-    std::fclose(f);
-  }
+  static const std::string base = mrsim_test::scenario_text("partition-lease-clock-step.json");
   return mrsim_test::simulate_in_child(base.c_str(), {"expect={}", "faults.1.offset=" + step});
 }
 
@@ -155,15 +148,7 @@ TEST_CASE("a lease with self-fencing keeps primaries apart while a clock step st
 
 namespace {
 
-std::string scenario_text(const char* name) {
-  std::string text;
-  std::FILE* f = std::fopen((std::string(MRSIM_SOURCE_DIR "/scenarios/") + name).c_str(), "rb");
-  REQUIRE(f);
-  char buf[65536];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+using mrsim_test::scenario_text;
 
 // After the controller's "stonith_done" decision on a node: the node's commits, and the client operations it
 // answered successfully (both must be none: the power-off reached the store and every client population).

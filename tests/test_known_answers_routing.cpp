@@ -317,14 +317,7 @@ json failed_invocations(const Scenario& s, const History& h) {
 
 TEST_CASE("a backend drained for maintenance loses no request, and without a drain it loses exactly those in flight",
           "[scenario][known-answer]") {
-  std::string text;
-  {
-    std::FILE* f = std::fopen(MRSIM_SOURCE_DIR "/scenarios/maintenance-drain.json", "rb");
-    REQUIRE(f);
-    char buf[65536];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-    std::fclose(f);
-  }
+  const std::string text = mrsim_test::scenario_text("maintenance-drain.json");
   const std::vector<std::string> no_retries = {"expect={}", "clients.0.max_retries=0"};
   const json drained = mrsim_test::simulate_in_child(text.c_str(), no_retries, failed_invocations);
   CHECK(drained["extra"].empty());
