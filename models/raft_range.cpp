@@ -20,6 +20,7 @@ RaftRangeStore::RaftRangeStore(const DatabaseConfig& config, std::vector<NodeSpe
     Node& n = nodes_[size_t(i)];
     n.host = network_.host_element(region(i), Endpoint::Db);
     n.kv.assign(config_.keys, kNoVersion);
+    n.kv_append.assign(config_.keys, -kNever);
     n.role = i == leader ? Role::Primary : Role::Replica;
     recorder_.role({0.0, int16_t(i), n.role, term_, int16_t(i == leader ? -1 : leader)});
   }
@@ -71,8 +72,8 @@ void RaftRangeStore::settle(double t) {
   set_role(leader_, Role::Primary, pending_at_);
   recorder_.decision({pending_at_, "range_leader", int16_t(leader_),
                       "leaseholder of the range in term " + std::to_string(term_)});
-  for (int i = 0; i < node_count(); ++i)
-    if (i != leader_ && reachable(leader_, i)) schedule_catch_up(i, pending_at_);
+  for (int i = 0; i < node_count(); ++i)  // itself first: it applies what it holds as it takes over
+    if (i == leader_ || reachable(leader_, i)) schedule_catch_up(i, pending_at_);
 }
 
 // Entries still on their way when a route breaks do not arrive; an entry that no longer reaches a majority is never
@@ -101,13 +102,15 @@ void RaftRangeStore::on_network_change(double t) {
     Node& n = nodes_[size_t(i)];
     if (i == lead || (lead >= 0 && reachable(lead, i))) continue;
     apply(n, t);
-    // What had reached it stays (the next leader commits it); what was still on its way is lost.
-    while (!n.pending.empty()) {
-      const Entry& e = log_[n.pending.back().second];
-      if (e.append_s + route(e.leader, i).latency_s <= t) break;
-      n.sent = n.pending.back().second;
-      n.pending.pop_back();
-    }
+    // What had reached it stays (the next leader commits it); what was still on its way is lost, and resent later.
+    const auto lost = [&](const std::pair<double, size_t>& p) {
+      const Entry& e = log_[p.second];
+      return e.append_s + route(e.leader, i).latency_s > t;
+    };
+    for (const auto& p : n.pending)
+      if (lost(p)) n.sent = std::min(n.sent, p.second);
+    n.pending.erase(std::remove_if(n.pending.begin(), n.pending.end(), lost), n.pending.end());
+    std::make_heap(n.pending.begin(), n.pending.end(), std::greater<>());
   }
   if (lead >= 0) {
     int reach = 0;
@@ -170,20 +173,29 @@ void RaftRangeStore::schedule_catch_up(int node, double t) {
   const int lead = leader_;
   if (n.sent >= log_.size() || lead < 0) return;
   const Route& r = route(lead, node);
-  double at = t + r.latency_s;
+  double at = node == lead ? t : t + r.latency_s;
   for (size_t i = n.sent; i < log_.size(); ++i) {
-    at += config_.entry_bytes / r.bottleneck_Bps;
-    if (log_[i].commit_s != kNever) n.pending.push_back({std::max(at, log_[i].commit_s), i});
+    if (node != lead) at += config_.entry_bytes / r.bottleneck_Bps;
+    if (log_[i].commit_s != kNever) push(n, std::max(at, log_[i].commit_s), i);
   }
   n.sent = log_.size();
+}
+
+void RaftRangeStore::push(Node& n, double at, size_t index) {
+  n.pending.push_back({at, index});
+  std::push_heap(n.pending.begin(), n.pending.end(), std::greater<>());
 }
 
 void RaftRangeStore::apply(Node& n, double t) {
   while (!n.pending.empty() && n.pending.front().first <= t) {
     const Entry& e = log_[n.pending.front().second];
-    if (e.commit_s != kNever) n.kv[e.key] = e.write_id;
-    n.applied = n.pending.front().second + 1;
-    n.pending.pop_front();
+    if (e.commit_s != kNever && e.append_s > n.kv_append[e.key]) {
+      n.kv[e.key] = e.write_id;
+      n.kv_append[e.key] = e.append_s;
+    }
+    ++n.applied;
+    std::pop_heap(n.pending.begin(), n.pending.end(), std::greater<>());
+    n.pending.pop_back();
   }
 }
 
@@ -200,6 +212,7 @@ ReadResult RaftRangeStore::read(int node, uint32_t key, double t, const ReadOpti
   const int lead = leader_ >= 0 ? leader_ : pending_leader_;
   if (lead < 0 || !reachable(node, lead)) return {true, kNoVersion, kNever};  // waits for a leaseholder
   const double arrive = std::max(t + route(node, lead).latency_s, leader_ >= 0 ? 0.0 : pending_at_);
+  settle(arrive);  // a leader that takes over by then has applied what it holds
   Node& l = nodes_[size_t(lead)];
   apply(l, arrive);
   return {true, l.kv[key], arrive + config_.read_service_s + route(lead, node).latency_s};
@@ -229,7 +242,7 @@ WriteResult RaftRangeStore::write(int node, uint32_t key, int16_t /*arg*/, doubl
   for (int i = 0; i < node_count(); ++i) {
     Node& n = nodes_[size_t(i)];
     if (n.sent != index || w.arrival[size_t(i)] == kNever) continue;  // behind: catches up later
-    n.pending.push_back({i == lead ? learned : learned + route(lead, i).latency_s, index});
+    push(n, i == lead ? learned : learned + route(lead, i).latency_s, index);
     n.sent = index + 1;
   }
   while (!waiting_.empty() &&
@@ -264,7 +277,7 @@ NodeStatus RaftRangeStore::status(int node, double t) {
   settle(t);
   Node& n = nodes_[size_t(node)];
   apply(n, t);
-  return {n.role, term_, leader_, n.applied};
+  return {n.role, term_, leader_, n.applied};  // log position: entries applied
 }
 
 double RaftRangeStore::lag_s(int node, double t) {
@@ -272,18 +285,27 @@ double RaftRangeStore::lag_s(int node, double t) {
   Node& n = nodes_[size_t(node)];
   if (n.role != Role::Replica) return -1;
   apply(n, t);
-  for (size_t i = n.applied; i < log_.size(); ++i) {
-    if (log_[i].commit_s == kNever) continue;
-    return log_[i].commit_s <= t ? t - log_[i].commit_s : 0.0;
-  }
-  return 0.0;
+  // The oldest committed entry it has not applied: still on its way, or not yet sent (cut off from the leader).
+  double oldest = kNever;
+  for (const auto& p : n.pending) oldest = std::min(oldest, log_[p.second].commit_s);
+  for (size_t i = n.sent; i < log_.size(); ++i)
+    if (log_[i].commit_s != kNever) {
+      oldest = std::min(oldest, log_[i].commit_s);
+      break;
+    }
+  return oldest <= t ? t - oldest : 0.0;
 }
 
 void RaftRangeStore::finish(History& history) {
   history.final_primary = int16_t(leader_ >= 0 ? leader_ : std::max(pending_leader_, 0));
+  // The leader's order: append time (ties: the order the writes reached their gateways).
+  std::vector<size_t> order;
+  for (size_t i = 0; i < log_.size(); ++i)
+    if (log_[i].commit_s != kNever) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [this](size_t a, size_t b) { return log_[a].append_s < log_[b].append_s; });
   history.final_lineage.clear();
-  for (const Entry& e : log_)
-    if (e.commit_s != kNever) history.final_lineage.push_back(e.write_id);
+  for (size_t i : order) history.final_lineage.push_back(log_[i].write_id);
 }
 
 }  // namespace mrsim

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -52,6 +53,7 @@ class RaftRangeStore final : public Store {
                  Recorder& recorder, RandomStream elections);
 
   Role role(int node) const override { return nodes_[size_t(node)].role; }
+  bool every_node_answers() const override { return true; }
 
   bool serves_reads(int node) const override;
   ReadResult read(int node, uint32_t key, double t, const ReadOptions& options = {}) override;
@@ -79,9 +81,12 @@ class RaftRangeStore final : public Store {
     uint16_t host = 0;
     Role role = Role::Replica;
     std::vector<uint32_t> kv;
-    size_t applied = 0;  // log entries up to here are applied (dead ones skipped)
-    size_t sent = 0;     // log entries up to here are scheduled to reach this node
-    std::deque<std::pair<double, size_t>> pending;  // (apply time, log index), in log order
+    std::vector<double> kv_append;  // append time of the entry kv holds: an older one never overwrites it
+    uint64_t applied = 0;           // entries applied
+    size_t sent = 0;                // log entries up to here are scheduled to reach this node
+    // (apply time, log index): a min-heap. The log index is the order writes reached their gateways; the leader's
+    // order is append time, and entries apply in it (their apply times follow append times on a steady network).
+    std::vector<std::pair<double, size_t>> pending;
   };
   struct Waiting {  // a write whose acknowledgement has not reached its gateway yet
     size_t index;
@@ -100,6 +105,7 @@ class RaftRangeStore final : public Store {
   void elect(double t, double lease_end);
   void schedule_catch_up(int node, double t);
   void apply(Node& n, double t);
+  static void push(Node& n, double at, size_t index);
   void set_role(int node, Role role, double t);
   double ack_time(const Waiting& w) const;
 

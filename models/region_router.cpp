@@ -21,7 +21,8 @@ constexpr double kTick_s = 1.0;  // re-evaluates at least this often, as the fai
 bool RegionRouter::serving(int node) const {
   // Before its first probe a node is taken to be as the scenario started it: healthy and serving.
   const auto& s = board_.last_status[size_t(node)];
-  return board_.healthy[size_t(node)] && (!s || s->role == Role::Primary);
+  return board_.healthy[size_t(node)] &&
+         (!s || s->role == Role::Primary || (store_.every_node_answers() && s->role == Role::Replica));
 }
 
 int RegionRouter::nearest_serving(int client_region) const {

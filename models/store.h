@@ -66,6 +66,9 @@ class Store {
   }
 
   virtual Role role(int node) const = 0;
+  // True for designs whose every up node takes clients' requests whatever its role, forwarding what it cannot do
+  // itself (a consensus range's gateways); region routers then keep clients on any healthy node, not only primaries.
+  virtual bool every_node_answers() const { return false; }
 
   // Data plane.
   virtual bool serves_reads(int node) const = 0;

@@ -107,3 +107,63 @@ TEST_CASE("semi-sync that stays on keeps every acknowledged write through a fail
   CHECK(r["lost_writes"] == 0);
   CHECK(r["acknowledged_writes"].get<double>() > 500 * 1200 * 0.9);  // us-east-1's writes alone, 20 minutes
 }
+
+namespace {
+
+// Five regions in a star around a, 10, 20, 30 and 40 ms away; no LAN latency, no service time. The range's leader
+// is in a, whose clients only write. b is dark for [100 s, 200 s); b, c and d for [300 s, 400 s).
+const char* const kConsensus = R"({
+  "name": "known-answer-consensus",
+  "duration": "450s",
+  "regions": [{"name": "a", "lan_latency": "0s"}, {"name": "b", "lan_latency": "0s"}, {"name": "c", "lan_latency": "0s"},
+              {"name": "d", "lan_latency": "0s"}, {"name": "e", "lan_latency": "0s"}],
+  "links": [{"between": ["a", "b"], "latency": "10ms", "bandwidth": "1Gbps"},
+            {"between": ["a", "c"], "latency": "20ms", "bandwidth": "1Gbps"},
+            {"between": ["a", "d"], "latency": "30ms", "bandwidth": "1Gbps"},
+            {"between": ["a", "e"], "latency": "40ms", "bandwidth": "1Gbps"}],
+  "database": {"topology": "consensus", "regions": ["a", "b", "c", "d", "e"], "leaseholder": "a",
+               "read_service_time": "0s", "write_service_time": "0s"},
+  "health_check": {"from": "e"},
+  "clients": [{"region": "a", "count": 10, "rate_per_s": 20, "read_fraction": 0, "max_retries": 0}],
+  "faults": [{"at": "100s", "kind": "region_outage", "region": "b", "duration": "100s"},
+             {"at": "300s", "kind": "region_outage", "region": "b", "duration": "100s"},
+             {"at": "300s", "kind": "region_outage", "region": "c", "duration": "100s"},
+             {"at": "300s", "kind": "region_outage", "region": "d", "duration": "100s"}]
+})";
+
+}  // namespace
+
+TEST_CASE("a consensus write commits after the leader's round trip to the nearest majority of regions",
+          "[scenario][known-answer]") {
+  const json out = mrsim_test::simulate_in_child(kConsensus, {}, [](const Scenario&, const History& h) {
+    json writes = json::array();  // invoke, complete, ok
+    for (const OpRecord& op : h.ops) writes.push_back({op.invoke_s, op.complete_s, op.ok()});
+    return writes;
+  });
+  // The entry reaches a follower one latency plus its transfer at 1 Gbps after the append, and its acknowledgement
+  // comes back one latency later; the leader and the two nearest followers are a majority of five. The client's
+  // request and reply cross a's 10 Gbps LAN.
+  const double entry = 256.0 / 1.25e8, client = (512.0 + 1024.0) / 1.25e9;
+  const double nearest_majority = 2 * 0.020 + entry + client;    // b (10 ms) and c (20 ms)
+  const double without_b = 2 * 0.030 + entry + client;           // c and d
+  size_t steady = 0, minority_lost = 0;
+  for (const json& w : out["extra"]) {
+    const double invoke = w[0].get<double>(), complete = w[1].get<double>();
+    const bool ok = w[2].get<bool>();
+    if (invoke < 99) {
+      CHECK(ok);
+      CHECK(complete - invoke == Approx(nearest_majority).margin(1e-9));
+      ++steady;
+    } else if (invoke > 100.1 && invoke < 199) {  // a minority is dark: nothing stops, the next majority answers
+      CHECK(ok);
+      CHECK(complete - invoke == Approx(without_b).margin(1e-9));
+      ++minority_lost;
+    } else if (invoke > 300 && invoke < 399) {  // only a and e are up: two of five, no majority, no commit
+      CHECK_FALSE(ok);
+    }
+  }
+  CHECK(steady > 1500);
+  CHECK(minority_lost > 1500);
+  CHECK(out["report"]["lost_writes"] == 0);
+  CHECK(out["report"]["split_brain"]["incidents"] == 0);
+}

@@ -112,7 +112,7 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/description", "7", "/description", "a string", "7"},
     {"/database/replication/mode", "\"quasi-sync\"", "/database/replication/mode",
      "one of \"async\", \"sync\", \"semi-sync\"", "\"quasi-sync\""},
-    {"/database/topology", "\"leaderless\"", "/database/topology", "one of \"single-primary\", \"multi-primary\"",
+    {"/database/topology", "\"leaderless\"", "/database/topology", "one of \"single-primary\", \"multi-primary\", \"consensus\"",
      "\"leaderless\""},
     {"/failover/policy", "\"operator\"", "/failover/policy", "one of \"automatic\", \"none\", \"manual\", \"quorum\", \"lease\", \"raft\"", "\"operator\""},
     // units
