@@ -150,7 +150,7 @@ expect_bad("cdc options on a multi-primary database" "/database/cdc: expected no
 expect_bad("a cdc topic of no partitions" "/database/cdc/partitions: expected a whole number from 1 to 10000, found 0" validate ${cdc} --set database.cdc.partitions=0)
 expect_bad("a partition that appends nothing" "/database/cdc/partition_throughput: expected a number > 0" validate ${cdc} --set database.cdc.partition_throughput=0)
 expect_bad("a consumer that applies nothing" "/database/cdc/apply_rate: expected a number > 0" validate ${cdc} --set database.cdc.apply_rate=0)
-expect_bad("an unknown replication mode" "/database/replication/overrides/eu-west-1: expected one of \"async\", \"sync\", \"cdc\", found \"kafka\"" validate ${cdc} --set database.replication.overrides.eu-west-1=kafka)
+expect_bad("an unknown replication mode" "/database/replication/overrides/eu-west-1: expected one of \"async\", \"sync\", \"semi-sync\", \"cdc\", found \"kafka\"" validate ${cdc} --set database.replication.overrides.eu-west-1=kafka)
 expect_bad("a client group that ends before it starts" "/clients/1/end: expected an end after the start (5m)" validate ${cdc} --set clients.1.end=4m)
 expect_bad("a clock fault on a clock that does not exist" "/faults/0/node: expected a clock named db-<region>" validate ${lww} --set faults.0.node=db-mars-1)
 expect_bad("a drift that stops the clock" "/faults/0/drift_ppm: expected a number > -1000000" validate ${lww} --set "faults=[{\"at\": \"1m\", \"kind\": \"clock_drift\", \"region\": \"us-east-1\", \"drift_ppm\": -1000000}]")
