@@ -54,7 +54,7 @@ usage:
   mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE] [--jobs N]
                           [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
-  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary]
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary|leaderless]
               [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
                        [--jobs N] [--run-timeout SECONDS] [--shard I/N]
@@ -86,7 +86,8 @@ export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for
           instants, lag, success ratio, stale reads and clock offsets as counters.
 bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
           prints simulated client operations per wall-clock second and peak memory; --design multi-primary runs
-          the same load on three writable nodes (mesh, last-writer-wins, writes to the local region).
+          the same load on three writable nodes (mesh, last-writer-wins, writes to the local region);
+          --design leaderless on a three-replica quorum store (R = W = 2, PBS's LinkedIn SSD delays).
 
 --seed N          overrides the scenario's seed
 --max-memory SIZE refuses (exit 2, before simulating) a run estimated to hold more memory than SIZE ("4GiB");
@@ -321,8 +322,17 @@ std::string bench_scenario(const std::string& duration, uint32_t clients, double
   if (design == "multi-primary")
     j["database"] = {{"topology", "multi-primary"}, {"regions", {"us-east-1", "us-west-2", "eu-west-1"}},
                      {"conflict_resolution", "lww"}, {"keys", 100000}};
-  else if (design != "single-primary")
-    throw InputError("--design: expected single-primary or multi-primary, found \"" + design + "\"");
+  else if (design == "leaderless") {
+    // Cassandra's QUORUM on three replicas, every message delayed by PBS's LinkedIn SSD write fit.
+    const nlohmann::json lnkd = nlohmann::json::parse(R"({"kind": "mixture", "of": [
+        {"weight": 0.9122, "kind": "pareto", "x_m": "235us", "alpha": 10},
+        {"weight": 0.0878, "kind": "exponential", "mean": "602.4us"}]})");
+    j["database"] = {{"topology", "leaderless"}, {"regions", {"us-east-1", "us-west-2", "eu-west-1"}},
+                     {"quorum", {{"r", 2}, {"w", 2}}},
+                     {"delays", {{"write", lnkd}, {"ack", lnkd}, {"read", lnkd}, {"response", lnkd}}},
+                     {"keys", 100000}};
+  } else if (design != "single-primary")
+    throw InputError("--design: expected single-primary, multi-primary or leaderless, found \"" + design + "\"");
   const char* regions[] = {"us-east-1", "us-west-2", "eu-west-1"};
   for (int r = 0; r < 3; ++r) {
     const uint32_t count = clients / 3 + (uint32_t(r) < clients % 3 ? 1 : 0);

@@ -21,6 +21,7 @@ namespace {
 Route joined(const Route& a, const Route& b) {
   Route r;
   r.latency_s = a.latency_s + b.latency_s;
+  r.jitter = a.jitter ? a.jitter : b.jitter;  // both come from one Network
   r.bottleneck_Bps = std::min(a.bottleneck_Bps, b.bottleneck_Bps);
   r.elements = a.elements;
   r.elements.insert(r.elements.end(), b.elements.begin(), b.elements.end());

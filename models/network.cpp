@@ -67,8 +67,38 @@ Route Network::compute_route(int from_region, Endpoint from, int to_region, Endp
   return r;
 }
 
+LinkJitter::LinkJitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed,
+                       const std::vector<std::string>& wan_link_names)
+    : by_link_(std::move(by_wan_link)) {
+  for (size_t i = 0; i < by_link_.size(); ++i) streams_.emplace_back(seed, "network/jitter/" + wan_link_names[i]);
+}
+
+bool LinkJitter::crosses(const std::vector<uint16_t>& wan_links) const {
+  for (uint16_t w : wan_links)
+    if (by_link_[w]) return true;
+  return false;
+}
+
+double LinkJitter::draw(const std::vector<uint16_t>& wan_links) const {
+  double sum = 0;
+  for (uint16_t w : wan_links)
+    if (by_link_[w]) sum += by_link_[w]->sample(streams_[w]);
+  return sum;
+}
+
+void Network::set_jitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed) {
+  bool any = false;
+  for (const auto& d : by_wan_link) any |= d.has_value();
+  if (!any) return;
+  jitter_ = std::make_unique<LinkJitter>(std::move(by_wan_link), seed, wan_names_);
+  for (auto* routes : {&routes_, &client_to_db_, &db_to_client_})
+    for (Route& r : *routes)
+      if (jitter_->crosses(r.wan_links)) r.jitter = jitter_.get();
+}
+
 Route Network::concat(const Route& a, const Route& b) {
   Route r;
+  r.jitter = a.jitter ? a.jitter : b.jitter;
   r.latency_s = a.latency_s + b.latency_s;
   r.bottleneck_Bps = std::min(a.bottleneck_Bps, b.bottleneck_Bps);
   r.elements = a.elements;

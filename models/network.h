@@ -25,8 +25,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "sim/distribution.h"
+#include "sim/random.h"
 
 namespace simgrid::s4u {
 class Host;
@@ -38,13 +43,34 @@ namespace mrsim {
 enum class Endpoint : uint8_t { Client = 0, App = 1, Db = 2, Monitor = 3 };
 constexpr int kEndpointsPerRegion = 4;
 
+// Link jitter (`links[*].jitter`): a delay drawn for each message crossing a link, from the link's own stream
+// ("network/jitter/<link name>"), added to the route's latency. Only routes that cross a jittered link point to it,
+// so a scenario without jitter draws nothing and computes every transfer exactly as before.
+class LinkJitter {
+ public:
+  LinkJitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed,
+             const std::vector<std::string>& wan_link_names);
+  bool crosses(const std::vector<uint16_t>& wan_links) const;
+  // The sum of one draw per jittered link in `wan_links`, in that order.
+  double draw(const std::vector<uint16_t>& wan_links) const;
+
+ private:
+  std::vector<std::optional<DelayDistribution>> by_link_;
+  mutable std::vector<RandomStream> streams_;  // drawing is not a change of the route, which callers hold const
+};
+
 // A route between two endpoints, or the concatenation of several (client -> app -> db).
 struct Route {
   double latency_s = 0;
   double bottleneck_Bps = 0;
   std::vector<uint16_t> elements;    // hosts and links the route depends on, sorted, unique
   std::vector<uint16_t> wan_links;   // inter-region links crossed (indices into Network::wan_link_names())
-  double transfer_s(double bytes) const { return latency_s + bytes / bottleneck_Bps; }
+  const LinkJitter* jitter = nullptr;  // set when the route crosses a jittered link
+  // One message's one-way time: the latency (plus one jitter draw per jittered link) and its serialization.
+  double transfer_s(double bytes) const {
+    if (jitter) return latency_s + jitter->draw(wan_links) + bytes / bottleneck_Bps;
+    return latency_s + bytes / bottleneck_Bps;
+  }
 };
 
 struct NetworkChange {
@@ -84,6 +110,10 @@ class Network {
   void inject(uint16_t element, bool down, double t);
   const std::vector<NetworkChange>& unscheduled() const { return unscheduled_; }
 
+  // Link jitter, by wan link (none: no jitter); before anyone copies a route. Every cached route crossing a jittered
+  // link then draws it in transfer_s.
+  void set_jitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed);
+
   // Bytes crossing inter-region links, counted by whoever sends them.
   void account(const Route& r, double bytes);
   const std::vector<std::string>& wan_link_names() const { return wan_names_; }
@@ -109,6 +139,7 @@ class Network {
   size_t applied_ = 0;
   std::vector<Listener> listeners_;
   std::vector<NetworkChange> unscheduled_;
+  std::unique_ptr<LinkJitter> jitter_;
 
   void switch_element(uint16_t element, bool is_up, double when, bool record = true);  // record: its down time
 };

@@ -210,6 +210,7 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   m.convergence = check_convergence(history, lineage);
   m.crdt = check_crdt(history);
   m.siblings = check_siblings(history);
+  m.quorum = check_quorum(history, lineage);
   m.availability = check_availability(history);
   m.latency = check_latency(history);
   m.replication_lag = check_replication_lag(history);

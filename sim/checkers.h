@@ -315,6 +315,29 @@ struct SemiSyncStats {
 };
 SemiSyncStats check_semi_sync(const History& history, const LineageIndex& lineage);
 
+// Leaderless quorums (docs/metrics.md, "Leaderless quorums"), in sim/checkers_quorum.cpp.
+const std::vector<double>& t_visibility_points_s();  // the t values t-visibility is reported at
+const std::vector<uint32_t>& k_staleness_points();   // the k values k-staleness is reported at
+struct TVisibility {
+  double t_s = 0;
+  uint64_t reads = 0;                     // successful reads of a key with a version committed by invoke - t
+  std::optional<double> probability;      // ... that returned that version or a newer one
+};
+struct KStaleness {
+  uint32_t k = 1;
+  std::optional<double> probability;  // reads returning one of the k newest versions committed by their invoke
+};
+struct QuorumStats {
+  bool applicable = false;  // leaderless only
+  uint64_t reads = 0;       // successful reads of a key with a version committed by their invoke
+  uint64_t stale_reads = 0;  // ... that returned an older version (1 - t-visibility at 0, as a count)
+  std::vector<TVisibility> t_visibility;  // at t_visibility_points_s()
+  std::vector<KStaleness> k_staleness;    // at k_staleness_points()
+  std::optional<double> versions_behind_mean;  // over those stale reads
+  uint64_t versions_behind_max = 0;
+};
+QuorumStats check_quorum(const History& history, const LineageIndex& lineage);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
@@ -327,6 +350,7 @@ struct RunMetrics {
   ConvergenceStats convergence;
   CrdtStats crdt;
   SiblingStats siblings;
+  QuorumStats quorum;
   AvailabilityStats availability;
   LatencyStats latency;
   std::vector<ReplicaLag> replication_lag;

@@ -272,7 +272,7 @@ WriteSafetyStats check_write_safety(const History& history) { return check_write
 // Split brain
 
 SplitBrainStats check_split_brain(const History& history, const LineageIndex& lineage) {
-  if (history.topology == "multi-primary") return {};  // several primaries are the design, not an incident
+  if (history.topology != "single-primary") return {};  // several coordinators are the design, not an incident
   struct Interval {
     double start_s, end_s;
     bool ended;

@@ -95,7 +95,7 @@ std::optional<double> recovery_time(const InvokeTimes (&times)[2], const Metrics
 std::vector<double> promotion_times(const History& history) {
   std::map<int16_t, Role> previous;
   std::vector<double> times;
-  if (history.topology == "multi-primary") return times;  // every node is a primary; one coming back is no promotion
+  if (history.topology != "single-primary") return times;  // every node takes writes; one coming back is no promotion
   for (const RoleChange& r : history.roles) {
     const auto it = previous.find(r.node);
     if (it != previous.end() && it->second != Role::Primary && r.role == Role::Primary) times.push_back(r.t);

@@ -1,5 +1,5 @@
 // Data residency: see checkers.h and docs/metrics.md ("Data residency"). From the History only: commits say where a
-// write was taken, applies (multi-primary) where it was copied to, role changes (single-primary) which replicas were
+// write was taken, applies (multi-primary, leaderless) where it was copied to, role changes (single-primary) which replicas were
 // receiving the committing primary's log, and ops which node served a read.
 #include <algorithm>
 #include <map>
@@ -60,7 +60,7 @@ ResidencyStats check_residency(const History& h, const std::vector<ResidencyRule
                    [&](size_t a, size_t b) { return h.commits[a].t < h.commits[b].t; });
   std::vector<Role> role(h.nodes.size(), Role::Down);
   std::vector<int16_t> upstream(h.nodes.size(), kNoNode);
-  const bool single_primary = h.topology != "multi-primary";
+  const bool single_primary = h.topology == "single-primary";
   std::map<uint32_t, const ResidencyRule*> restricted_writes;  // write id -> its rule, for the applies below
   size_t next_role = 0;
   for (size_t i : commit_order) {
@@ -87,7 +87,7 @@ ResidencyStats check_residency(const History& h, const std::vector<ResidencyRule
     }
   }
 
-  // Multi-primary: every apply of a restricted write on a node outside.
+  // Multi-primary and leaderless: every apply of a restricted write on a node outside.
   for (const ApplyRecord& a : h.applies) {
     auto it = restricted_writes.find(a.write_id);
     if (it != restricted_writes.end() && outside(a.node, *it->second))

@@ -34,6 +34,9 @@ constexpr double kCommitBytes = 32, kLogEntryBytes = 16;
 // Multi-primary, per write, from the structures' sizes (models/multi_primary.h): its 96-byte entry, its 32-byte
 // commit record and 8 bytes of lineage, and on each node a 4-byte log slot and (on the others) a 16-byte apply record.
 constexpr double kMultiPrimaryWriteBytes = 136, kMultiPrimaryPerNodeBytes = 20;
+// Leaderless, per write, from the structures' sizes (models/leaderless.h): its commit record on top of the usual,
+// and a 16-byte apply record for each replica but the coordinator's (pending applies are few: those in flight).
+constexpr double kLeaderlessApplyBytes = 16;
 // Per clock and sample, when some clock is not exact: a 24-byte ClockSample.
 constexpr double kBytesPerClockSample = 24;
 
@@ -128,17 +131,19 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   e.baseline_bytes = kBaselineBytes;
 
   const bool multi = s.database.topology == Topology::MultiPrimary;
+  const bool leaderless = s.database.topology == Topology::Leaderless;
   const double nodes = s.database.topology != Topology::SinglePrimary ? double(s.database.regions.size())
                                                                       : 1.0 + double(s.database.replicas.size());
-  const double replicas = nodes - 1;  // multi-primary: every node has a lag; charged alike
+  const double replicas = leaderless ? 0 : nodes - 1;  // multi-primary: every node has a lag; leaderless: none
 
   // Client operations, with the writes' share folded into one per-operation figure.
   double writes = 0;
   for (const auto& g : s.clients) writes += g.rate_per_s * active_s(g, s.duration_s) * (1 - g.read_fraction);
   const double offered = offered_operations(s);
   const double records = double(planned_operation_records(s));
-  const double per_write = multi ? kBytesPerWrite + kMultiPrimaryWriteBytes + kMultiPrimaryPerNodeBytes * nodes
-                                 : std::max(kBytesPerWrite, kCommitBytes + kLogEntryBytes * nodes);
+  const double per_write = multi        ? kBytesPerWrite + kMultiPrimaryWriteBytes + kMultiPrimaryPerNodeBytes * nodes
+                           : leaderless ? kBytesPerWrite + kCommitBytes + kLeaderlessApplyBytes * (nodes - 1)
+                                        : std::max(kBytesPerWrite, kCommitBytes + kLogEntryBytes * nodes);
   const double per_operation = kBytesPerOperation + (offered > 0 ? per_write * writes / offered : 0);
   e.terms.push_back(term(records, per_operation, "client operations", "/duration, /clients/*/rate_per_s",
                          "shorten /duration or lower /clients/*/rate_per_s"));

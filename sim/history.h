@@ -57,6 +57,8 @@ struct CommitRecord {
 
 // Multi-primary: a write replicated from another node taking effect on `node` (its own node's commit is the
 // CommitRecord). Every node applies every write it receives, whether or not it wins conflict resolution there.
+// Leaderless: a write (or a read repair) taking effect on a replica other than its coordinator; recorded when the
+// coordinator sends it, so these are not in time order.
 struct ApplyRecord {
   double t = 0;
   uint32_t write_id = 0;
@@ -180,7 +182,7 @@ struct History {
   std::vector<double> link_cost_per_gb;
   std::vector<std::string> clocks;        // node clocks, "db-<region>", "monitor-<region>", "resolvers-<region>"
   double duration_s = 0;
-  // The design: "single-primary" or "multi-primary", and for multi-primary its conflict resolution
+  // The design: "single-primary", "multi-primary" or "leaderless", and for multi-primary its conflict resolution
   // ("lww", "lww-hlc", "crdt", "siblings").
   std::string topology = "single-primary";
   std::string conflict_resolution;
@@ -197,7 +199,7 @@ struct History {
   std::vector<FaultEvent> faults;
   std::vector<LagSample> lag;
   std::vector<LinkTraffic> traffic;
-  std::vector<ApplyRecord> applies;  // multi-primary only, in time order
+  std::vector<ApplyRecord> applies;  // multi-primary (in time order) and leaderless (in send order)
   std::vector<ClockSample> clock_samples;
   std::vector<CrdtFinal> crdt_final;  // multi-primary crdt: every key written, every node, by (key, node)
   std::vector<SiblingChange> siblings;  // multi-primary siblings
@@ -208,7 +210,8 @@ struct History {
   // end of the run after replication has drained (the primary with the highest term; ties: lowest node index).
   // Multi-primary: every write committed anywhere, in conflict resolution's order (the order in which a later
   // one wins: for lww by clock stamp, for lww-hlc by hybrid timestamp, ties by node name; for crdt and siblings,
-  // where nothing is discarded, commit order).
+  // where nothing is discarded, commit order). Leaderless: every write a coordinator accepted, in write id order
+  // (the order the versions compare in).
   std::vector<uint32_t> final_lineage;
   int16_t final_primary = kNoNode;
 };

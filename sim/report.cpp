@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/output_json.h"
+#include "sim/units.h"
 
 namespace mrsim {
 
@@ -202,6 +203,22 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
                       {{"mean", seconds(m.siblings.lifetime_s.mean)},
                        {"p99", seconds(m.siblings.lifetime_s.p99)},
                        {"max", seconds(m.siblings.lifetime_s.max)}}}};
+  if (m.quorum.applicable) {
+    Json q;
+    q["reads"] = m.quorum.reads;
+    q["stale_reads"] = m.quorum.stale_reads;
+    Json tv = Json::object(), tv_reads = Json::object(), ks = Json::object();
+    for (const TVisibility& v : m.quorum.t_visibility) {
+      tv[format_duration(v.t_s)] = ratio(v.probability);
+      tv_reads[format_duration(v.t_s)] = v.reads;
+    }
+    for (const KStaleness& k : m.quorum.k_staleness) ks[std::to_string(k.k)] = ratio(k.probability);
+    q["t_visibility"] = std::move(tv);
+    q["t_visibility_reads"] = std::move(tv_reads);
+    q["k_staleness"] = std::move(ks);
+    q["versions_behind"] = {{"mean", ratio(m.quorum.versions_behind_mean)}, {"max", m.quorum.versions_behind_max}};
+    r["quorum"] = std::move(q);
+  }
 
   Json split;
   split["incidents"] = m.split_brain.incidents;
@@ -475,6 +492,16 @@ std::string report_text(const Json& report) {
              "at most " + cell(at(sb, {"max_versions"})) + " versions; lifetime s mean " +
                  cell(at(sb, {"lifetime_s", "mean"})) + " max " + cell(at(sb, {"lifetime_s", "max"})) + "; " +
                  cell(at(sb, {"open_at_end"})) + " open at the end"});
+    }
+    if (report.contains("quorum")) {
+      const Json& q = at(report, {"quorum"});
+      const Json& tv = at(q, {"t_visibility"});
+      t.add({"t-visibility at 0s", cell(at(tv, {"0s"})),
+             "10ms " + cell(at(tv, {"10ms"})) + ", 100ms " + cell(at(tv, {"100ms"})) + ", 1s " + cell(at(tv, {"1s"})) +
+                 " (of " + cell(at(q, {"reads"})) + " reads)"});
+      t.add({"k-staleness k=1", cell(at(q, {"k_staleness", "1"})),
+             "k=2 " + cell(at(q, {"k_staleness", "2"})) + "; versions behind max " +
+                 cell(at(q, {"versions_behind", "max"}))});
     }
     if (report.contains("residency") && !at(report, {"residency"}).is_null()) {
       const Json& res = at(report, {"residency"});

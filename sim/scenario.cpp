@@ -260,7 +260,9 @@ Scenario build_scenario(const json& j) {
   }
   for (const json& l : j.at("links"))
     s.links.push_back({l.at("between")[0].get<std::string>(), l.at("between")[1].get<std::string>(),
-                       seconds(l, "latency"), bytes_per_s(l, "bandwidth"), number(l, "cost_per_gb")});
+                       seconds(l, "latency"), bytes_per_s(l, "bandwidth"), number(l, "cost_per_gb"),
+                       l.contains("jitter") ? std::optional(DelayDistribution::from_json(l.at("jitter"), ""))
+                                            : std::nullopt});
   const json& db = j.at("database");
   const json& repl = db.at("replication");
   auto mode_of = [](const std::string& m) {
@@ -271,11 +273,34 @@ Scenario build_scenario(const json& j) {
   const std::string topology = text(db, "topology");
   s.database.topology = topology == "multi-primary" ? Topology::MultiPrimary
                         : topology == "consensus"   ? Topology::Consensus
+                        : topology == "leaderless"  ? Topology::Leaderless
                                                     : Topology::SinglePrimary;
   if (db.contains("leaseholder")) s.database.leaseholder = text(db, "leaseholder");
   s.database.election_timeout_s = seconds(db.at("consensus"), "election_timeout");
   s.database.lease_duration_s = seconds(db.at("consensus"), "lease_duration");
   s.database.follower_read_staleness_s = seconds(db.at("consensus"), "follower_read_staleness");
+  if (db.contains("quorum")) {
+    const json& q = db.at("quorum");
+    QuorumConfig& quorum = s.database.quorum;
+    quorum.r = u32(q, "r");
+    quorum.w = u32(q, "w");
+    quorum.read_repair = q.at("read_repair").get<bool>();
+    quorum.hinted_handoff = q.at("hinted_handoff").get<bool>();
+    const json& d = db.at("delays");
+    auto dist = [](const json& o, const char* key) { return DelayDistribution::from_json(o.at(key), ""); };
+    const ReplicaDelays base{dist(d, "write"), dist(d, "ack"), dist(d, "read"), dist(d, "response")};
+    for (const json& region : db.at("regions")) {
+      ReplicaDelays delays = base;
+      for (const json& o : d.at("replicas")) {
+        if (o.at("region") != region) continue;
+        if (o.contains("write")) delays.write = dist(o, "write");
+        if (o.contains("ack")) delays.ack = dist(o, "ack");
+        if (o.contains("read")) delays.read = dist(o, "read");
+        if (o.contains("response")) delays.response = dist(o, "response");
+      }
+      quorum.delays.push_back(delays);
+    }
+  }
   if (db.contains("primary")) s.database.primary = text(db, "primary");
   if (db.contains("regions")) s.database.regions = db.at("regions").get<std::vector<std::string>>();
   if (db.contains("layout")) s.database.ring = text(db, "layout") == "ring";

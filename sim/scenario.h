@@ -12,6 +12,7 @@
 
 #include "sim/alerts.h"
 #include "sim/clock.h"
+#include "sim/distribution.h"
 
 namespace mrsim {
 
@@ -30,6 +31,7 @@ struct LinkConfig {
   double latency_s = 0.0;
   double bandwidth_Bps = 0.0;
   double cost_per_gb = 0.02;  // USD per GB crossing this link (either direction)
+  std::optional<DelayDistribution> jitter;  // added to each message's latency on the link; none: nothing drawn
 };
 
 enum class ReplicationMode { Async, Sync, SemiSync, Cdc };
@@ -41,7 +43,7 @@ struct ReplicaConfig {
 
 enum class KeyDistribution { Uniform, Zipf };
 
-enum class Topology { SinglePrimary, MultiPrimary, Consensus };
+enum class Topology { SinglePrimary, MultiPrimary, Consensus, Leaderless };
 enum class ConflictResolution { Lww, LwwHlc, Crdt, Siblings };
 enum class CrdtType { PnCounter, OrSet };
 
@@ -65,6 +67,18 @@ struct CdcConfig {
   uint64_t seed = 1;                   // the run's seed, for the poll phase (sim/stores.cpp sets it; not in files)
 };
 
+// Leaderless: the WARS delays of one replica (Bailis et al., PBS, 2012), each on top of the network's latency.
+struct ReplicaDelays {
+  DelayDistribution write, ack, read, response;
+};
+
+struct QuorumConfig {
+  uint32_t r = 1, w = 1;
+  bool read_repair = false;
+  bool hinted_handoff = true;
+  std::vector<ReplicaDelays> delays;  // by replica, in `regions` order (overrides applied)
+};
+
 struct DatabaseConfig {
   Topology topology = Topology::SinglePrimary;
   std::string primary;                  // single-primary: region of the initial primary
@@ -77,6 +91,7 @@ struct DatabaseConfig {
   bool ring = false;                    // multi-primary: replicate around a ring (in `regions` order), not a mesh
   ConflictResolution conflict = ConflictResolution::Lww;  // multi-primary
   std::vector<CrdtRange> crdt;          // conflict "crdt": every key's type, ranges in key order
+  QuorumConfig quorum;                  // leaderless: one replica per `regions` entry
   ReplicationMode mode = ReplicationMode::Async;  // replication.mode: every replica's unless overridden, and the
                                                   // primary's should it ever rejoin as a replica
   uint32_t semi_sync_wait_count = 1;    // semi-sync: receipts a commit waits for (rpl_semi_sync_source_wait_...)

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/distribution.h"
 #include "sim/schema_routing.h"
 #include "sim/schema_text.h"
 #include "sim/units.h"
@@ -215,6 +216,12 @@ class Walker {
       }
       case T::Expectations:
         return walk_expectations(v, pointer);
+      case T::Boolean:
+        if (!v.is_boolean()) throw SchemaError(pointer, type_noun(row), describe_json(v));
+        return;
+      case T::Distribution:
+        v = DelayDistribution::from_json(v, pointer).to_json();  // canonical spelling, as quantities get
+        return;
       case T::RegionMap:
         return schema_routing::check_region_map(v, pointer, regions_, node_regions());
       case T::RegionWeights:
@@ -523,10 +530,14 @@ class Walker {
   }
 
   void check_database(json& db, const std::string& pointer) {
+    // multi_primary_ stands for "every node takes writes": multi-primary, consensus (through the gateways) and
+    // leaderless route alike.
     const std::string topology = db["topology"].get<std::string>();
-    multi_primary_ = topology != "single-primary";  // every node takes writes (directly or through its gateway)
+    multi_primary_ = topology != "single-primary";
+    const bool leaderless = topology == "leaderless";
     const char* design = topology == "multi-primary" ? "a multi-primary database"
                          : topology == "consensus"   ? "a consensus database"
+                         : leaderless                ? "a leaderless database"
                                                      : "a single-primary database";
     auto refuse = [&](const char* key, const std::string& why) {
       if (db.contains(key)) fail_foreign(db, pointer, key, std::string("on ") + design + " (" + why + ")");
@@ -536,6 +547,10 @@ class Walker {
       const FieldSpec* row = schema_row_for(std::string("/database/") + key);
       throw SchemaError(child(pointer, key), type_noun(*row) + " (required for " + design + ")", "nothing");
     };
+    if (!leaderless) {
+      refuse("quorum", "quorums are the leaderless design's");
+      refuse("delays", "per-message delay distributions are the leaderless design's");
+    }
     if (!multi_primary_) {
       need("primary");
       refuse("regions", "its nodes are the primary and the replicas");
@@ -552,13 +567,14 @@ class Walker {
     refuse("leaseholder", "every node in \"regions\" is a primary");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
-      throw SchemaError(child(pointer, "replicas"), "[] on a multi-primary database (every node in \"regions\" takes "
-                        "writes)", describe_json(db["replicas"]));
+      throw SchemaError(child(pointer, "replicas"), std::string("[] on ") + design + " (every node in \"regions\" "
+                        "takes writes)", describe_json(db["replicas"]));
     json& repl = db["replication"];
     if (repl["mode"] != "async")
       throw SchemaError(child(child(pointer, "replication"), "mode"),
-                        "\"async\" on a multi-primary database (each node ships its own writes asynchronously)",
+                        std::string("\"async\" on ") + design + " (each node ships its own writes asynchronously)",
                         describe_json(repl["mode"]));
+    if (leaderless) return check_leaderless(db, pointer, refuse, need);
     if (!db.contains("layout")) db["layout"] = "mesh";
     if (db["layout"] == "ring" && db["regions"].size() < 3)
       throw SchemaError(child(pointer, "layout"),
@@ -600,6 +616,8 @@ class Walker {
     refuse("layout", "every replica hears from the leader");
     refuse("conflict_resolution", "the leader orders every write");
     refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+    refuse("quorum", "a write commits on a majority of the regions");
+    refuse("delays", "messages take the network's time");
     const json& regions = db["regions"];
     if (regions.size() < 3)
       throw SchemaError(child(pointer, "regions"),
@@ -640,6 +658,19 @@ class Walker {
       throw SchemaError(child(child(pointer, "semi_sync"), "wait_for_replica_count"),
                         "at most " + std::to_string(semi) + " (the replicas in mode \"semi-sync\")",
                         describe_json(count));
+  }
+
+  template <class Refuse, class Need>
+  void check_leaderless(json& db, const std::string& pointer, Refuse& refuse, Need& need) {
+    refuse("layout", "every coordinator sends to every replica itself");
+    refuse("conflict_resolution", "versions are ordered by write id, last writer wins");
+    refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
+    need("quorum");
+    if (!db.contains("delays")) {
+      db["delays"] = json::object();
+      walk_value(db["delays"], *schema_row_for("/database/delays"), child(pointer, "delays"));
+    }
+    schema_text::check_leaderless(db, pointer, db_regions_);
   }
 
   void check_crdt_ranges(const json& db, const std::string& pointer) {

@@ -36,6 +36,8 @@ enum class FieldType {
   RegionMap,         // object: defined region -> defined region
   RegionWeights,     // object: region holding a database node -> number >= 0, not all 0
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"
+  Boolean,           // true or false
+  Distribution,      // a delay distribution object (sim/distribution.h), checked and rewritten there
 };
 
 enum class Presence {

@@ -77,6 +77,10 @@ std::string type_cell(const FieldSpec& row) {
       return "object: region to region";
     case T::RegionWeights:
       return "object: region to weight";
+    case T::Boolean:
+      return "`true` or `false`";
+    case T::Distribution:
+      return "delay distribution (below)";
   }
   return "";
 }
@@ -149,6 +153,22 @@ std::string schema_reference_markdown(const std::vector<std::pair<std::string, s
        << markdown_cell(default_cell(row)) << " | " << markdown_cell(range_text(row)) << " | "
        << markdown_cell(row.help) << " |\n";
   }
+  md << "\n## Delay distributions\n\n"
+        "A delay distribution (`database.delays.*`, `links[*].jitter`) is an object with a `kind`; durations carry "
+        "units, at most 1d.\n\n"
+        "| kind | keys | draws |\n|---|---|---|\n"
+        "| `constant` | `value` | always `value` (draws no random number) |\n"
+        "| `uniform` | `min`, `max` (>= min) | min + u (max - min) |\n"
+        "| `exponential` | `mean` (> 0) | -mean ln(1 - u); the rate is 1 / mean |\n"
+        "| `lognormal` | `median` (> 0), `sigma` (0 to 10) | median exp(sigma z), z standard normal (Box-Muller) |\n"
+        "| `pareto` | `x_m` (> 0), `alpha` (> 0) | x_m (1 - u)^(-1/alpha): P(X > x) = (x_m / x)^alpha |\n"
+        "| `mixture` | `of`: 2 to 16 distributions, each with a `weight` > 0; weights sum to 1 | one u picks a "
+        "component by its weight, which then draws |\n"
+        "| `empirical` | `percentiles`: percentile (0 to 100, `\"100\"` required) to duration, values not "
+        "decreasing | inverse CDF, linear between stated points; below the lowest stated percentile, its value |\n\n"
+        "u is uniform on [0, 1) from the component's own random stream. Example, PBS's LinkedIn SSD write fit: "
+        "`{\"kind\": \"mixture\", \"of\": [{\"weight\": 0.9122, \"kind\": \"pareto\", \"x_m\": \"235us\", "
+        "\"alpha\": 10}, {\"weight\": 0.0878, \"kind\": \"exponential\", \"mean\": \"602.4us\"}]}`.\n";
   md << "\n## `expect`\n\n"
         "An object; each key names a metric of the report and each value is a condition `\"<op> <number>\"` with "
         "`<op>`\none of `<`, `<=`, `==`, `!=`, `>=`, `>`, e.g. `{\"rto_s\": \"<= 300\", \"split_brain_incidents\": "

@@ -111,6 +111,14 @@ Json node_for(const FieldSpec& row) {
     case FieldType::RegionWeights:
       n = {{"type", "object"}, {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}};
       break;
+    case FieldType::Boolean:
+      n["type"] = "boolean";
+      break;
+    case FieldType::Distribution:
+      n = {{"type", "object"}, {"required", {"kind"}},
+           {"properties", {{"kind", {{"enum", {"constant", "uniform", "exponential", "lognormal", "pareto", "mixture",
+                                               "empirical"}}}}}}};
+      break;
     case FieldType::Expectations:
       n = {{"type", "object"},
            {"additionalProperties",

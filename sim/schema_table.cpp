@@ -68,21 +68,29 @@ const std::vector<FieldSpec> kSchema = {
      "Bandwidth of the link; at most 100Tbps, beyond any network built."},
     {"/links/*/cost_per_gb", T::Number, P::Default, "0.02", 0, 1000, false, "",
      "USD per GB crossing the link, either direction."},
+    {"/links/*/jitter", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "A delay drawn for every client request or reply, load-balancer probe and leaderless replica message "
+     "crossing the link, added to its latency; without it none is drawn. Replication streams and the other "
+     "control-plane messages keep the base latency."},
 
     {"/database", T::Object, P::Required, "", 0, 0, false, "", "The replicated database."},
     {"/database/topology", T::Enum, P::Default, "\"single-primary\"", 0, 0, false,
-     "single-primary|multi-primary|consensus",
+     "single-primary|multi-primary|consensus|leaderless",
      "`single-primary`: one primary takes every write, replicas follow it. `multi-primary`: every region in "
      "`regions` holds a node that takes writes and ships them to the others asynchronously. `consensus`: one "
      "Raft-replicated range with a voting replica in every region of `regions` (CockroachDB, Spanner); writes commit "
-     "on a majority of regions through the leaseholder."},
+     "on a majority of regions through the leaseholder. `leaderless`: quorum "
+     "replication as Dynamo, Cassandra and Riak run it: every region in `regions` holds one replica of every key, "
+     "and the node in the client's region coordinates each operation over all of them (`quorum`, `delays`)."},
     {"/database/primary", T::RegionName, P::Optional, "", 0, 0, false, "",
      "Region of the initial primary (single-primary only; required there)."},
     {"/database/replicas", T::RegionList, P::Default, "[]", 0, 63, false, "",
      "Regions holding one replica each, in promotion-preference order; not the primary, no repeats "
      "(single-primary only)."},
     {"/database/regions", T::RegionList, P::Optional, "", 2, 64, false, "",
-     "Regions holding one writable node each, in ring order (multi-primary only; required there)."},
+     "Regions holding one writable node each, in ring order (multi-primary; required there), one voting replica "
+     "each (consensus; required there, at least 3), or one replica each (leaderless: N is their number; required "
+     "there)."},
     {"/database/leaseholder", T::RegionName, P::Optional, "", 0, 0, false, "",
      "Consensus only: the region whose replica starts as Raft leader and leaseholder; the first of `regions` by "
      "default."},
@@ -116,6 +124,46 @@ const std::vector<FieldSpec> kSchema = {
      "Fraction of writes that decrement the counter or remove an element."},
     {"/database/crdt/*/elements", T::Integer, P::Default, "16", 1, 32767, false, "",
      "or-set: a write adds or removes one of elements 1..this, chosen uniformly."},
+    {"/database/quorum", T::Object, P::Optional, "", 0, 0, false, "",
+     "Leaderless only (required there): the quorums. Sloppy quorums are not modelled: a write counts only the "
+     "acknowledgements of its key's own N replicas."},
+    {"/database/quorum/r", T::Integer, P::Required, "", 1, 64, false, "",
+     "Read quorum R: the coordinator answers a read after R replicas responded, with the newest version among them; "
+     "at most N."},
+    {"/database/quorum/w", T::Integer, P::Required, "", 1, 64, false, "",
+     "Write quorum W: the coordinator acknowledges a write after W replicas acknowledged it; at most N. With fewer "
+     "than W (or R) replicas reachable the coordinator refuses at once (Cassandra's UnavailableException)."},
+    {"/database/quorum/read_repair", T::Boolean, P::Default, "false", 0, 0, false, "",
+     "The coordinator writes the newest version it read back to the responders that returned an older one "
+     "(asynchronously, as Riak does; Cassandra 4's blocking read repair would also delay the read)."},
+    {"/database/quorum/hinted_handoff", T::Boolean, P::Default, "true", 0, 0, false, "",
+     "A write for a replica the coordinator cannot reach is kept as a hint and sent once the route is back "
+     "(Cassandra and Riak default); hints never count toward W. Off: that replica misses the write until it is "
+     "read-repaired."},
+    {"/database/delays", T::Object, P::Optional, "", 0, 0, false, "",
+     "Leaderless only (filled with its defaults there): the per-message delays of the WARS model (Bailis et al., "
+     "PBS, 2012), each drawn per message and added to the network's one-way latency between the coordinator's and "
+     "the replica's database hosts (zero for the coordinator's own replica)."},
+    {"/database/delays/write", T::Distribution, P::Default, "{\"kind\": \"constant\", \"value\": \"0s\"}", 0, 0,
+     false, "", "W: coordinator to replica, until the replica has applied the write."},
+    {"/database/delays/ack", T::Distribution, P::Default, "{\"kind\": \"constant\", \"value\": \"0s\"}", 0, 0,
+     false, "", "A: the replica's acknowledgement back to the coordinator."},
+    {"/database/delays/read", T::Distribution, P::Default, "{\"kind\": \"constant\", \"value\": \"0s\"}", 0, 0,
+     false, "", "R: coordinator to replica, until the replica reads its state."},
+    {"/database/delays/response", T::Distribution, P::Default, "{\"kind\": \"constant\", \"value\": \"0s\"}", 0,
+     0, false, "", "S: the replica's response back to the coordinator."},
+    {"/database/delays/replicas", T::ObjectList, P::Default, "[]", 0, 64, false, "",
+     "Per-replica overrides of the delays above, e.g. a slow disk in one region."},
+    {"/database/delays/replicas/*/region", T::RegionName, P::Required, "", 0, 0, false, "",
+     "The replica's region: one of `database.regions`, each at most once."},
+    {"/database/delays/replicas/*/write", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "This replica's W, instead of `delays.write`."},
+    {"/database/delays/replicas/*/ack", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "This replica's A, instead of `delays.ack`."},
+    {"/database/delays/replicas/*/read", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "This replica's R, instead of `delays.read`."},
+    {"/database/delays/replicas/*/response", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "This replica's S, instead of `delays.response`."},
     {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
     {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|semi-sync|cdc",
      "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has applied it "
@@ -567,7 +615,7 @@ std::string range_text(const FieldSpec& row) {
   if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
       row.type == T::RegionPair || row.type == T::KeyRange || row.type == T::ReplicationModes ||
       row.type == T::Expectations || row.type == T::RegionMap || row.type == T::RegionWeights ||
-      row.type == T::Seed)
+      row.type == T::Seed || row.type == T::Boolean || row.type == T::Distribution)
     return "";
   if (is_list && row.min == 0 && !hi) return "";
   std::string a = lo ? format_in_unit(row.type, row.min) : "", b = hi ? format_in_unit(row.type, row.max) : "";
@@ -625,6 +673,10 @@ std::string type_noun(const FieldSpec& row) {
       return "an object mapping region names to region names";
     case T::RegionWeights:
       return "an object mapping region names to weights";
+    case T::Boolean:
+      return "true or false";
+    case T::Distribution:
+      return "a delay distribution";
   }
   return "a value";
 }

@@ -18,6 +18,10 @@ size_t check_health_check(nlohmann::json& hc, const std::string& pointer, const 
 void check_failover(nlohmann::json& fo, const std::string& pointer, bool multi_primary, size_t vantages,
                     const AsWritten& as_written);
 
+// A leaderless database's quorums against its N replicas, and its per-replica delay overrides against its regions
+// (sim/schema_leaderless.cpp).
+void check_leaderless(const nlohmann::json& db, const std::string& pointer, const std::vector<std::string>& regions);
+
 // Alerts and data residency against the rest of a walked document (sim/schema_rules.cpp).
 void validate_post_run_rules(const nlohmann::json& scenario);
 // A KeyRange value ([first, last]), checked and put in its canonical spelling (sim/schema_rules.cpp).

@@ -1,6 +1,7 @@
 #include "sim/stores.h"
 
 #include "models/clocks.h"
+#include "models/leaderless.h"
 #include "models/multi_primary.h"
 #include "models/network.h"
 #include "models/raft_range.h"
@@ -35,6 +36,13 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
       built.store = std::make_unique<RaftRangeStore>(s.database, specs, leader, network, recorder,
                                                      RandomStream(s.seed, "database/elections"));
       h.topology = "consensus";
+      break;
+    }
+    case Topology::Leaderless: {  // one replica per `database.regions`, in that order; every node coordinates
+      std::vector<Store::NodeSpec> specs;
+      for (const auto& name : s.database.regions) specs.push_back({"db-" + name, s.region_index(name)});
+      built.store = std::make_unique<LeaderlessStore>(s.database, specs, network, recorder, s.seed);
+      h.topology = "leaderless";
       break;
     }
     case Topology::SinglePrimary: {  // the primary and its replicas, in region order

@@ -236,6 +236,9 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   Platform platform = build_platform(s);
   Network network(platform.hosts, platform.lans, platform.wans, platform.wan_names);
   network.schedule(fault_changes(s, network));
+  std::vector<std::optional<DelayDistribution>> jitter;  // wan links are s.links, in order
+  for (const auto& l : s.links) jitter.push_back(l.jitter);
+  network.set_jitter(std::move(jitter), s.seed);
 
   Recorder recorder;
   History& h = recorder.history();

@@ -38,7 +38,7 @@ bad = {
     "a duration with an unknown unit": lambda d: d["routing"].update(ttl="60 parsecs"),
     "a negative duration": lambda d: d["health_check"].update(interval="-10s"),
     "a probability above 1": lambda d: d["clients"][0].update(read_fraction=1.5),
-    "a value not in the enum": lambda d: d["database"].update(topology="leaderless"),
+    "a value not in the enum": lambda d: d["database"].update(topology="sharded"),
     "a count below its range": lambda d: d["clients"][0].update(count=0),
     "a fault kind that does not exist": lambda d: d["faults"][0].update(kind="meteor"),
     "no regions": lambda d: d.pop("regions"),

@@ -233,6 +233,10 @@ TEST_CASE("aliases undefined in a run never hold", "[unit]") {
   }
 }
 
+bool is_quorum_alias(const std::string& name) {
+  return name.rfind("t_visibility_", 0) == 0 || name.rfind("k_staleness_", 0) == 0;
+}
+
 TEST_CASE("every alias resolves on a full report", "[unit]") {
   // The several-writer aliases exist only for designs that have them: give the history a multi-primary CRDT design
   // (its single writer changes nothing else the report says).
@@ -263,7 +267,26 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
   CHECK(r["faults"][0]["first_alert"]["after_fault_s"] == 0.0);
   CHECK(r["residency"]["writes_stored_outside"].get<uint64_t>() > 0);  // every write applied in the US
   CHECK(report_text(r).find("LowSuccess") != std::string::npos);
-  for (const ExpectationAlias& alias : expectation_aliases()) scenario.expect.push_back({alias.name, ">=", 0, ""});
+  // The quorum aliases exist only for leaderless designs: checked on the same history as one, below.
+  for (const ExpectationAlias& alias : expectation_aliases())
+    if (!is_quorum_alias(alias.name)) scenario.expect.push_back({alias.name, ">=", 0, ""});
+  for (const ExpectationResult& result : evaluate_expectations(scenario, r)) {
+    CAPTURE(result.expectation.metric);
+    CHECK(result.found);
+    CHECK(result.held);
+  }
+}
+
+TEST_CASE("the quorum aliases resolve on a leaderless report", "[unit]") {
+  History h = small_history(true);
+  h.topology = "leaderless";
+  Scenario scenario;
+  scenario.metrics = metrics();
+  Json r = report_json(info(), compute_metrics(h, scenario));
+  size_t quorum_aliases = 0;
+  for (const ExpectationAlias& alias : expectation_aliases())
+    if (is_quorum_alias(alias.name)) scenario.expect.push_back({alias.name, ">=", 0, ""}), ++quorum_aliases;
+  CHECK(quorum_aliases == 5);
   for (const ExpectationResult& result : evaluate_expectations(scenario, r)) {
     CAPTURE(result.expectation.metric);
     CHECK(result.found);

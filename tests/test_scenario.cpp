@@ -112,8 +112,8 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/description", "7", "/description", "a string", "7"},
     {"/database/replication/mode", "\"quasi-sync\"", "/database/replication/mode",
      "one of \"async\", \"sync\", \"semi-sync\"", "\"quasi-sync\""},
-    {"/database/topology", "\"leaderless\"", "/database/topology", "one of \"single-primary\", \"multi-primary\", \"consensus\"",
-     "\"leaderless\""},
+    {"/database/topology", "\"sharded\"", "/database/topology",
+     "one of \"single-primary\", \"multi-primary\", \"consensus\", \"leaderless\"", "\"sharded\""},
     {"/failover/policy", "\"operator\"", "/failover/policy", "one of \"automatic\", \"none\", \"manual\", \"quorum\", \"lease\", \"raft\"", "\"operator\""},
     // units
     {"/routing/ttl", "60", "/routing/ttl", "a duration with a unit such as \"35ms\" or \"2h\"", "60"},

@@ -124,8 +124,9 @@ TraceModel load_trace(const std::string& path) {
       for (Span& s : l.spans)
         if (s.end < 0) s.end = m.duration;
 
-  // Split brain (single-primary only): intervals where two or more nodes are primary at once.
-  if (m.topology != "multi-primary") {
+  // Split brain (single-primary only): intervals where two or more nodes are primary at once. Multi-primary and
+  // leaderless nodes all take writes by design.
+  if (m.topology == "single-primary") {
     std::vector<std::pair<double, int>> edges;
     for (const Lane& l : m.nodes)
       for (const Span& s : l.spans)
