@@ -54,7 +54,9 @@ uint32_t ClientPopulation::allocate_slot() {
 
 void ClientPopulation::operator()() {
   for (double t : ctx_.network.change_times()) schedule(t, EventType::NetworkChange, 0);
-  if (config_.rate_per_s > 0) schedule(stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
+  // Arrivals only in [start, end): the first one a Poisson gap after the start (0 + gap is the gap, bit for bit).
+  if (config_.rate_per_s > 0)
+    schedule(config_.start_s + stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
   while (!events_.empty()) {
     const Event e = events_.top();
     events_.pop();
@@ -78,9 +80,10 @@ void ClientPopulation::operator()() {
 }
 
 void ClientPopulation::on_arrival(double t) {
-  if (t >= duration_s_) return;
+  const double end = config_.end_s < 0 ? duration_s_ : std::min(config_.end_s, duration_s_);
+  if (t >= end) return;
   const double next = t + stream_.exponential(config_.rate_per_s);
-  if (next < duration_s_) schedule(next, EventType::Arrival, 0);
+  if (next < end) schedule(next, EventType::Arrival, 0);
 
   const uint32_t s = allocate_slot();
   Slot& slot = slots_[s];

@@ -1,7 +1,8 @@
 // A population of logical clients in one region, driven by one SimGrid actor.
 //
 // Follows: an open-loop workload (arrivals do not wait for completions, as users and upstream services do not):
-// Poisson arrivals at `rate_per_s` for the whole group, each operation from a uniformly chosen client, a read with
+// Poisson arrivals at `rate_per_s` for the whole group
+// in [start, end) (the whole run by default), each operation from a uniformly chosen client, a read with
 // probability `read_fraction` else a write, on a key drawn uniformly or by Zipf (a write's operation, where the
 // store's design has one, is drawn by the store from the client's stream). A read resolves "read.<own region>" and a
 // write the record the routing gives it (WriteRecords: the primary, the own region, or the home region) through

@@ -28,6 +28,8 @@ SinglePrimaryStore::SinglePrimaryStore(const DatabaseConfig& config, std::vector
     n.spec = std::move(spec);
     n.host_element = network_.host_element(n.spec.region, Endpoint::Db);
     n.kv.assign(config_.keys, kNoVersion);
+    if (n.spec.mode == ReplicationMode::Cdc)
+      n.cdc = std::make_unique<CdcPipeline>(config_.cdc, int16_t(nodes_.size()), n.spec.name, recorder_);
     nodes_.push_back(std::move(n));
   }
   for (const Node& n : nodes_) has_semi_sync_ = has_semi_sync_ || n.spec.mode == ReplicationMode::SemiSync;
@@ -57,6 +59,12 @@ void SinglePrimaryStore::set_role(Node& n, Role role, double t) {
 
 double SinglePrimaryStore::ship(Node& n, const LogEntry& e, double start) {
   const Route& r = stream_route(n.upstream, int(&n - nodes_.data()));
+  if (n.cdc) {
+    const double applied = n.cdc->ship(e, start, r.latency_s);
+    n.in.in_flight.push_back({e, applied});
+    network_.account(r, config_.entry_bytes);
+    return applied;
+  }
   const double tx_end = std::max(start, n.in.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
   n.in.tx_free_at = tx_end;
   const double arrival = tx_end + r.latency_s + config_.apply_delay_s;
@@ -78,10 +86,11 @@ void SinglePrimaryStore::drain(Node& n, double t) {
       s.resume_at = kNever;
     } else {
       // The route has been whole since before resume_at (a break would have reset resume_at): reconnect then and
-      // re-send everything past the replica's position, paced by the bandwidth.
+      // re-send everything past the replica's position, paced by the bandwidth (a cdc pipeline's survivors of the
+      // break are still on their way: past those).
       s.connected = true;
       s.tx_free_at = s.resume_at;
-      for (size_t i = n.log.size(); i < up.log.size(); ++i) ship(n, up.log[i], s.resume_at);
+      for (size_t i = n.log.size() + s.in_flight.size(); i < up.log.size(); ++i) ship(n, up.log[i], s.resume_at);
     }
   }
   while (!s.in_flight.empty() && s.in_flight.front().arrival_s <= t) {
@@ -99,9 +108,17 @@ bool SinglePrimaryStore::follows_history(const Node& n, const Node& up) {
   return n.log.size() <= up.log.size() && up.log[n.log.size() - 1].write_id == n.log.back().write_id;
 }
 
-void SinglePrimaryStore::disconnect(Node& n) {
+void SinglePrimaryStore::disconnect(Node& n, double t) {
   n.in.connected = false;
   n.in.in_flight.clear();
+  n.in.resume_at = kNever;
+  if (n.cdc) n.cdc->reset(t);
+}
+
+void SinglePrimaryStore::cut_cdc(Node& n, double t) {
+  n.in.connected = false;
+  // What already reached the target region is still applied; the rest waits for the stream to resume.
+  n.in.in_flight.resize(n.cdc->cut(t, nodes_[n.upstream].role != Role::Down));
   n.in.resume_at = kNever;
 }
 
@@ -123,7 +140,7 @@ void SinglePrimaryStore::on_network_change(uint16_t element, bool up, double t) 
     if (!std::binary_search(r.elements.begin(), r.elements.end(), element)) continue;
     if (!up) {
       drain(n, t);
-      disconnect(n);
+      if (n.cdc && n.role != Role::Down) cut_cdc(n, t); else disconnect(n, t);
     } else if (!n.in.connected && network_.route_up(r)) {
       n.in.resume_at = t + config_.reconnect_delay_s;
     }
@@ -298,7 +315,7 @@ NodeStatus SinglePrimaryStore::status(int node, double t) {
 void SinglePrimaryStore::promote(int node, uint32_t term, double t) {
   Node& n = nodes_[node];
   drain(n, t);
-  disconnect(n);
+  disconnect(n, t);
   n.upstream = -1;
   n.term = term;
   n.was_primary = false;
@@ -312,7 +329,7 @@ void SinglePrimaryStore::promote(int node, uint32_t term, double t) {
 void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t) {
   Node& n = nodes_[node];
   drain(n, t);
-  disconnect(n);
+  disconnect(n, t);
   const Node& up = nodes_[upstream];
   // Logs of one history share a prefix, so the longest common prefix can be found by bisection.
   size_t lo = 0, hi = std::min(n.log.size(), up.log.size());
@@ -326,7 +343,7 @@ void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t)
   }
   // Whoever followed this node follows a rewound log now: cut them off until the controller re-points them.
   for (Node& d : nodes_)
-    if (d.upstream == node) disconnect(d);
+    if (d.upstream == node) disconnect(d, t);
   n.upstream = upstream;
   n.term = term;
   n.was_primary = false;
@@ -366,6 +383,8 @@ void SinglePrimaryStore::finish(History& history) {
     if (best < 0 || n.term > nodes_[best].term) best = i;
   }
   if (best < 0) best = 0;
+  for (Node& n : nodes_)
+    if (n.cdc) n.cdc->finish();
   history.final_primary = int16_t(best);
   history.final_lineage.clear();
   history.final_lineage.reserve(nodes_[best].log.size());

@@ -25,6 +25,9 @@
 //    writes — which is how acknowledged writes get lost.
 //  - A host that goes down keeps its log (disk). A former primary restarts as Recovering (read-only, refusing
 //    reads and writes) until the controller tells it what it is; a former replica resumes streaming.
+//  - `cdc` replicas are fed by a change-data-capture pipeline (models/cdc_pipeline.h) instead of the primary's
+//    stream: ship() asks the pipeline when an entry is applied; a broken route keeps what already reached the target
+//    region, and promoting or re-pointing the replica drops the rest.
 //  - A read carrying a session's minimum version (ReadOptions, models/client.h "min-version"), as the "version
 //    tracking" of session-affinity designs (a write returns its version, a read asks for at least that one): a
 //    replica that has replayed that write id, or a later one (ids grow across the run, so a later id is a later
@@ -45,9 +48,11 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "models/cdc_pipeline.h"
 #include "models/network.h"
 #include "models/store.h"
 #include "sim/history.h"
@@ -113,6 +118,7 @@ class SinglePrimaryStore final : public Store {
     std::vector<LogEntry> log;
     std::vector<uint32_t> kv;  // key -> newest write id replayed
     Stream in;
+    std::unique_ptr<CdcPipeline> cdc;  // replication mode cdc: the pipeline that feeds this node, else null
   };
 
   const Route& stream_route(int from, int to) const;
@@ -121,7 +127,8 @@ class SinglePrimaryStore final : public Store {
   ReadResult read_behind(Node& n, uint32_t key, double t, const ReadOptions& options);
   double ship(Node& n, const LogEntry& e, double start);
   static bool follows_history(const Node& n, const Node& up);  // n's log is a prefix of up's
-  void disconnect(Node& n);
+  void disconnect(Node& n, double t);
+  void cut_cdc(Node& n, double t);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);
 

@@ -214,6 +214,7 @@ RunMetrics compute_metrics(const History& history, const MetricsConfig& config) 
   m.availability = check_availability(history);
   m.latency = check_latency(history);
   m.replication_lag = check_replication_lag(history);
+  m.cdc = check_cdc(history, config.sample_interval_s);
   m.traffic = check_traffic(history);
   return m;
 }

@@ -220,6 +220,21 @@ struct ReplicaLag {
 };
 std::vector<ReplicaLag> check_replication_lag(const History& history);  // nodes that appear in LagSample
 
+// CDC pipelines (docs/metrics.md, "CDC pipeline"), in sim/checkers_cdc.cpp.
+struct CdcStageStats {
+  Distribution lag_s;   // sampled stage lag
+  Distribution time_s;  // time changes spent in the stage
+};
+struct CdcNodeStats {
+  std::string node;
+  uint64_t applied = 0, dropped = 0;
+  CdcStageStats stages[kCdcStages];
+  std::vector<double> sample_t;                  // the sample times (the node a replica) ...
+  std::vector<double> lag_series[kCdcStages];    // ... and each stage's lag at them, for the trace
+};
+// Nodes with transits, by node index; lag sampled every `sample_interval_s`.
+std::vector<CdcNodeStats> check_cdc(const History& history, double sample_interval_s);
+
 struct LinkTrafficCost {
   std::string link;
   uint64_t bytes = 0;
@@ -339,6 +354,7 @@ struct RunMetrics {
   AvailabilityStats availability;
   LatencyStats latency;
   std::vector<ReplicaLag> replication_lag;
+  std::vector<CdcNodeStats> cdc;
   TrafficStats traffic;
   std::vector<AlertResult> alerts;
   ResidencyStats residency;

@@ -65,6 +65,18 @@ Value max_replication_lag(const Json& report) {
   return result;
 }
 
+// The largest sampled apply-stage lag over cdc replicas (docs/metrics.md, "CDC pipeline").
+Value max_cdc_lag(const Json& report) {
+  auto it = report.find("cdc");
+  if (it == report.end() || !it->is_object()) return std::nullopt;
+  Value result;
+  for (auto node = it->begin(); node != it->end(); ++node) {
+    Value v = number_at(node.value(), "/stages/apply/lag_s/max_s");
+    if (v) result = result ? std::max(*result, *v) : *v;
+  }
+  return result;
+}
+
 // Firing intervals over every alert rule (0 without rules).
 Value alerts_fired(const Json& report) {
   auto it = report.find("alerts");
@@ -133,6 +145,8 @@ const std::vector<AliasRule>& alias_rules() {
        [](const Json& r) { return number_at(r, "/sessions/monotonic_read_violations"); }},
       {{"replication_lag_max_s", "largest sampled replication lag over replicas, s; undefined without replicas"},
        [](const Json& r) { return max_replication_lag(r); }},
+      {{"cdc_lag_max_s", "largest sampled apply-stage lag over cdc replicas, s; undefined without them"},
+       [](const Json& r) { return max_cdc_lag(r); }},
       {{"overwritten_concurrent_writes", "acknowledged writes conflict resolution discarded for a concurrent one"},
        [](const Json& r) { return number_at(r, "/overwritten_concurrent_writes"); }},
       {{"skew_inversions", "acknowledged writes that lost to a write acknowledged before they were invoked"},

@@ -53,6 +53,10 @@ constexpr double kBytesPerLagSample = 48;
 // same run with --trace: 1,353 B per sample for 27 series).
 constexpr double kBytesPerTraceValue = 56;
 
+// Per write and replica of mode cdc: its CdcTransit (64 B), the vector's growth and the cdc checker's pointers:
+// measured 61 B (the flagship 4 h, 200 writes/s, both replicas cdc).
+constexpr double kBytesPerCdcTransit = 64;
+
 // Per logical client: the checkers' per-client operation lists (offsets and fill cursors, 4 B each). Measured
 // 7.5-10.6 B (three groups of a million clients, 10 min).
 constexpr double kBytesPerClient = 12;
@@ -103,9 +107,15 @@ MemoryTerm term(double count, double bytes_each, const std::string& noun, std::s
   return t;
 }
 
+// How long a client group issues operations: its [start, end) window, cut at the run's end.
+double active_s(const ClientGroupConfig& g, double duration_s) {
+  const double end = g.end_s < 0 ? duration_s : std::min(g.end_s, duration_s);
+  return std::max(0.0, end - g.start_s);
+}
+
 double offered_operations(const Scenario& s) {
   double offered = 0;
-  for (const auto& g : s.clients) offered += g.rate_per_s * s.duration_s;
+  for (const auto& g : s.clients) offered += g.rate_per_s * active_s(g, s.duration_s);
   return offered;
 }
 
@@ -128,7 +138,7 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
 
   // Client operations, with the writes' share folded into one per-operation figure.
   double writes = 0;
-  for (const auto& g : s.clients) writes += g.rate_per_s * s.duration_s * (1 - g.read_fraction);
+  for (const auto& g : s.clients) writes += g.rate_per_s * active_s(g, s.duration_s) * (1 - g.read_fraction);
   const double offered = offered_operations(s);
   const double records = double(planned_operation_records(s));
   const double per_write = multi        ? kBytesPerWrite + kMultiPrimaryWriteBytes + kMultiPrimaryPerNodeBytes * nodes
@@ -146,6 +156,14 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
       kKeyMargin * std::max((2 * nodes - 1) * kVersionBytes, nodes * kVersionBytes + zipf_groups * kZipfEntryBytes);
   e.terms.push_back(term(double(s.database.keys), per_key, "keys", "/database/keys", "lower /database/keys"));
 
+  // CDC: one transit per write per cdc-fed replica (models/cdc_pipeline.h).
+  double cdc_replicas = 0;
+  for (const auto& r : s.database.replicas) cdc_replicas += r.mode == ReplicationMode::Cdc ? 1 : 0;
+  if (!multi && cdc_replicas > 0)
+    e.terms.push_back(term(writes * cdc_replicas, kBytesPerCdcTransit, "cdc transits",
+                           "/database/replication, /clients/*/rate_per_s, /duration",
+                           "feed fewer replicas by cdc, or lower the write rate"));
+
   // Samples: each replica's lag, and with --trace every series of the trace.
   std::set<std::string> client_regions;
   for (const auto& g : s.clients) client_regions.insert(g.region);
@@ -158,7 +176,8 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
   per_sample += clocks * kBytesPerClockSample;
   // The trace: the sample times, each replica's lag, and per client region and kind four series.
   if (options.trace)
-    per_sample += (1 + (multi ? nodes : replicas) + clocks + 8 * double(client_regions.size())) * kBytesPerTraceValue;
+    per_sample += (1 + (multi ? nodes : replicas) + clocks + 8 * double(client_regions.size()) +
+                   double(kCdcStages) * cdc_replicas) * kBytesPerTraceValue;
   e.terms.push_back(term(samples, per_sample, options.trace ? "samples (lag and trace series)" : "lag samples",
                          "/metrics/sample_interval, /duration",
                          "raise /metrics/sample_interval or shorten /duration"));

@@ -23,6 +23,11 @@ const char* to_string(Outcome outcome) {
   return "unknown";
 }
 
+const char* cdc_stage_name(int stage) {
+  static const char* const kNames[kCdcStages] = {"capture", "log", "mirror", "apply"};
+  return stage >= 0 && stage < kCdcStages ? kNames[stage] : "unknown";
+}
+
 const char* to_string(Role role) {
   switch (role) {
     case Role::Primary: return "primary";

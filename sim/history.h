@@ -141,6 +141,22 @@ struct LagSample {
   double lag_s = 0;
 };
 
+// A change's passage through the change-data-capture pipeline that feeds replica `node` (models/cdc_pipeline.h):
+// when it entered (its commit, or the pipeline's start if later) and when it left each stage, in stage order
+// (capture, the source log, the mirror, the apply). A stage it never left is +infinity; `left_s` is when it left
+// the pipeline: applied, or dropped (a region lost, the replica promoted or re-pointed). One record per passage,
+// written when the change leaves the pipeline (or at the end of the run, with the times it would have had).
+constexpr int kCdcStages = 4;
+struct CdcTransit {
+  uint32_t write_id = 0;
+  int16_t node = kNoNode;
+  double commit_s = 0;
+  double enter_s = 0;
+  double stage_s[kCdcStages] = {0, 0, 0, 0};
+  double left_s = 0;
+};
+const char* cdc_stage_name(int stage);  // "capture", "log", "mirror", "apply"
+
 struct LinkTraffic {
   uint16_t link = 0;
   uint64_t bytes = 0;
@@ -188,6 +204,7 @@ struct History {
   std::vector<CrdtFinal> crdt_final;  // multi-primary crdt: every key written, every node, by (key, node)
   std::vector<SiblingChange> siblings;  // multi-primary siblings
   std::vector<ClientGroup> client_groups;  // by group index; empty unless some group states a session
+  std::vector<CdcTransit> cdc;  // single-primary with replicas of mode cdc, in the order changes left the pipelines
 
   // The surviving lineage: the write ids, in the store's order, of the log of the authoritative primary at the
   // end of the run after replication has drained (the primary with the highest term; ties: lowest node index).

@@ -24,6 +24,7 @@ class Recorder {
   void apply(const ApplyRecord& r) { history_.applies.push_back(r); }
   void clock(const ClockSample& r) { history_.clock_samples.push_back(r); }
   void sibling(const SiblingChange& r) { history_.siblings.push_back(r); }
+  void cdc(const CdcTransit& r) { history_.cdc.push_back(r); }
 
  private:
   History history_;

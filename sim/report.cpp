@@ -286,6 +286,24 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
   }
   r["replication_lag"] = std::move(lag);
 
+  if (!m.cdc.empty()) {
+    Json cdc = Json::object();
+    for (const CdcNodeStats& node : m.cdc) {
+      Json stages = Json::object();
+      for (int k = 0; k < kCdcStages; ++k) {
+        const CdcStageStats& st = node.stages[k];
+        stages[cdc_stage_name(k)] = {{"lag_s",
+                                      {{"samples", st.lag_s.count},
+                                       {"mean_s", seconds(st.lag_s.mean)},
+                                       {"p99_s", seconds(st.lag_s.p99)},
+                                       {"max_s", seconds(st.lag_s.max)}}},
+                                     {"time_s", {{"count", st.time_s.count}, {"mean_s", seconds(st.time_s.mean)}}}};
+      }
+      cdc[node.node] = {{"applied", node.applied}, {"dropped", node.dropped}, {"stages", std::move(stages)}};
+    }
+    r["cdc"] = std::move(cdc);
+  }
+
   Json traffic;
   traffic["links"] = Json::array();
   for (const LinkTrafficCost& link : m.traffic.links) {
@@ -577,6 +595,21 @@ std::string report_text(const Json& report) {
       }
       t.print(out);
     }
+  }
+
+  if (report.contains("cdc")) {
+    out << "\nCDC pipeline: stage lag and time in stage (s)\n";
+    const Json& cdc = at(report, {"cdc"});
+    Table t({"replica", "stage", "lag mean", "lag p99", "lag max", "time mean", "applied", "dropped"});
+    for (auto it = cdc.begin(); it != cdc.end(); ++it) {
+      for (int k = 0; k < kCdcStages; ++k) {
+        const Json& st = at(it.value(), {"stages", cdc_stage_name(k)});
+        t.add({it.key(), cdc_stage_name(k), cell(at(st, {"lag_s", "mean_s"})), cell(at(st, {"lag_s", "p99_s"})),
+               cell(at(st, {"lag_s", "max_s"})), cell(at(st, {"time_s", "mean_s"}), 4),
+               k == 0 ? cell(at(it.value(), {"applied"})) : "", k == 0 ? cell(at(it.value(), {"dropped"})) : ""});
+      }
+    }
+    t.print(out);
   }
 
   out << "\nCross-region traffic\n";

@@ -266,7 +266,9 @@ Scenario build_scenario(const json& j) {
   const json& db = j.at("database");
   const json& repl = db.at("replication");
   auto mode_of = [](const std::string& m) {
-    return m == "sync" ? ReplicationMode::Sync : m == "semi-sync" ? ReplicationMode::SemiSync : ReplicationMode::Async;
+    return m == "sync" ? ReplicationMode::Sync : m == "semi-sync" ? ReplicationMode::SemiSync
+                          : m == "cdc"     ? ReplicationMode::Cdc
+                                           : ReplicationMode::Async;
   };
   const std::string topology = text(db, "topology");
   s.database.topology = topology == "multi-primary" ? Topology::MultiPrimary
@@ -329,6 +331,12 @@ Scenario build_scenario(const json& j) {
   s.database.write_service_s = seconds(db, "write_service_time");
   s.database.keys = u32(db, "keys");
   s.database.entry_bytes = bytes(db, "entry_size");
+  if (db.contains("cdc")) {
+    const json& c = db.at("cdc");
+    s.database.cdc = {seconds(c, "poll_interval"), u32(c, "max_batch_size"),     u32(c, "partitions"),
+                      number(c, "partition_throughput"), seconds(c, "mirror_linger"), number(c, "mirror_throughput"),
+                      number(c, "apply_rate")};
+  }
 
   const json& rt = j.at("routing");
   s.routing.kind = text(rt, "kind");
@@ -441,7 +449,9 @@ Scenario build_scenario(const json& j) {
                          number(c, "zipf_exponent"), seconds(c, "timeout"), u32(c, "max_retries"),
                          seconds(c, "retry_backoff"), bytes(c, "request_size"), bytes(c, "response_size"),
                          c.contains("backoff") && text(c, "backoff") == "exponential-jitter",
-                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0, session_of(c)});
+                         c.contains("backoff_cap") ? seconds(c, "backoff_cap") : 20.0, session_of(c),
+                         c.contains("start") ? seconds(c, "start") : 0.0,
+                         c.contains("end") ? seconds(c, "end") : s.duration_s});
   for (const json& f : j.at("faults")) {
     FaultConfig fault;
     fault.at_s = seconds(f, "at");

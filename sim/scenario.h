@@ -34,7 +34,7 @@ struct LinkConfig {
   std::optional<DelayDistribution> jitter;  // added to each message's latency on the link; none: nothing drawn
 };
 
-enum class ReplicationMode { Async, Sync, SemiSync };
+enum class ReplicationMode { Async, Sync, SemiSync, Cdc };
 
 struct ReplicaConfig {
   std::string region;
@@ -53,6 +53,18 @@ struct CrdtRange {
   CrdtType type = CrdtType::PnCounter;
   double remove_fraction = 0.25;  // writes that decrement (counter) or remove an element (set)
   uint32_t elements = 16;         // or-set: elements are drawn from 1..elements
+};
+
+// database.cdc: the change-data-capture pipeline that feeds replicas of mode `cdc` (models/cdc_pipeline.h).
+struct CdcConfig {
+  double poll_interval_s = 0.5;        // Debezium poll.interval.ms (500); 0: every change is captured at once
+  uint32_t max_batch_size = 2048;      // Debezium max.batch.size: changes taken per poll
+  uint32_t partitions = 1;             // Kafka num.partitions (1)
+  double partition_throughput = 10000; // messages/s one partition appends (acks=all)
+  double mirror_linger_s = 0.005;      // MirrorMaker 2's producer linger.ms (5 since Kafka 4.0)
+  double mirror_throughput = 10000;    // messages/s the mirror replicates, per partition
+  double apply_rate = 2000;            // messages/s the consumer applies to the target store
+  uint64_t seed = 1;                   // the run's seed, for the poll phase (sim/stores.cpp sets it; not in files)
 };
 
 // Leaderless: the WARS delays of one replica (Bailis et al., PBS, 2012), each on top of the network's latency.
@@ -90,6 +102,7 @@ struct DatabaseConfig {
   double write_service_s = 0.002;       // ... one write (local commit)
   uint32_t keys = 10000;                // key space size
   uint32_t entry_bytes = 256;           // size of one replicated log entry
+  CdcConfig cdc;                        // replicas of mode `cdc`
 };
 
 enum class WriteRouting { Primary, Local, HomeRegion };
@@ -227,6 +240,8 @@ struct ClientGroupConfig {
   bool exponential_backoff = false;  // "exponential-jitter": uniform(0, min(cap, base * 2^retry)), AWS full jitter
   double backoff_cap_s = 20.0;       // ... its cap
   SessionConfig session;
+  double start_s = 0;                // the group issues operations only in [start_s, end_s)
+  double end_s = -1;                 // ... -1: the end of the run
 };
 
 enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance };

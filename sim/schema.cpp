@@ -558,8 +558,10 @@ class Walker {
       refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
       refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
       check_semi_sync(db, pointer);
+      check_cdc(db, pointer);
       return;
     }
+    refuse("cdc", "a cdc pipeline feeds a replica of a single primary");
     need("regions");
     if (topology == "consensus") return check_consensus(db, pointer);
     refuse("leaseholder", "every node in \"regions\" is a primary");
@@ -584,6 +586,24 @@ class Walker {
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
     if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+  }
+
+  // database.cdc goes with replicas of mode "cdc": filled with its defaults for them, refused without them.
+  void check_cdc(json& db, const std::string& pointer) {
+    const json& repl = db["replication"];
+    bool any = false;
+    for (const auto& r : db["replicas"]) {
+      const std::string region = r.get<std::string>();
+      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
+      any = any || mode == "cdc";
+    }
+    if (!any && db.contains("cdc"))
+      fail_foreign(db, pointer, "cdc", "unless some replica's replication mode is \"cdc\" (replication.mode or an "
+                   "override)");
+    if (any && !db.contains("cdc")) {
+      db["cdc"] = json::object();
+      walk_value(db["cdc"], *schema_row_for("/database/cdc"), child(pointer, "cdc"));
+    }
   }
 
   // Raft across regions: a majority must survive the loss of any one region, so at least three; the leaseholder is
@@ -703,6 +723,11 @@ class Walker {
   }
 
   void check_client(json& c, const std::string& pointer) {
+    // A window reaching past the run is cut at its end (a shortened run keeps the file's burst times).
+    const double start = c.contains("start") ? parse_duration_s(c["start"].get<std::string>()) : 0.0;
+    if (c.contains("end") && parse_duration_s(c["end"].get<std::string>()) <= start)
+      throw SchemaError(child(pointer, "end"), "an end after the start (" + format_duration(start) + ")",
+                        as_written(child(pointer, "end"), c["end"]));
     const bool exponential = c.contains("backoff") && c["backoff"] == "exponential-jitter";
     if (!exponential && c.contains("backoff_cap"))
       fail_foreign(c, pointer, "backoff_cap", "unless backoff is \"exponential-jitter\"");

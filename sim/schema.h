@@ -32,7 +32,7 @@ enum class FieldType {
   RegionPair,        // [a, b]: two different defined regions
   KeyRange,          // [first, last]: whole numbers, first <= last <= max
   RegionGroups,      // array of >= 2 disjoint non-empty arrays of defined regions
-  ReplicationModes,  // object: replica region -> "sync" | "async"
+  ReplicationModes,  // object: replica region -> "sync" | "async" | "cdc"
   RegionMap,         // object: defined region -> defined region
   RegionWeights,     // object: region holding a database node -> number >= 0, not all 0
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"

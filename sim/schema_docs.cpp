@@ -70,7 +70,7 @@ std::string type_cell(const FieldSpec& row) {
     case T::RegionGroups:
       return "list of lists of region names";
     case T::ReplicationModes:
-      return "object: replica region to `sync` or `async`";
+      return "object: replica region to a replication mode";
     case T::Expectations:
       return "object: metric to condition";
     case T::RegionMap:

@@ -165,11 +165,13 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/delays/replicas/*/response", T::Distribution, P::Optional, "", 0, 0, false, "",
      "This replica's S, instead of `delays.response`."},
     {"/database/replication", T::Object, P::Default, "{}", 0, 0, false, "", "How replicas follow the primary."},
-    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|semi-sync",
+    {"/database/replication/mode", T::Enum, P::Default, "\"async\"", 0, 0, false, "async|sync|semi-sync|cdc",
      "Replication mode of every replica: `sync` = the primary acknowledges a write once the replica has applied it "
      "(PostgreSQL synchronous_commit=remote_apply); `semi-sync` = once `semi_sync.wait_for_replica_count` such "
-     "replicas have received it, falling back to async after `semi_sync.timeout` (MySQL rpl_semi_sync_source)."},
-    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false, "async|sync|semi-sync",
+     "replicas have received it, falling back to async after `semi_sync.timeout` (MySQL rpl_semi_sync_source); "
+     "`cdc` = the replica is fed by a change-data-capture pipeline (`cdc`), not by the primary's own stream."},
+    {"/database/replication/overrides", T::ReplicationModes, P::Default, "{}", 0, 0, false,
+     "async|sync|semi-sync|cdc",
      "Per-replica mode, e.g. `{\"us-west-2\": \"sync\"}`; keys must be replica regions."},
     {"/database/replication/apply_delay", T::Duration, P::Default, "\"1ms\"", 0, kHour, false, "",
      "Time a replica takes to apply one shipped batch."},
@@ -183,6 +185,28 @@ const std::vector<FieldSpec> kSchema = {
     {"/database/semi_sync/timeout", T::Duration, P::Default, "\"10s\"", 0, kHour, true, "",
      "A commit that waits this long without enough acknowledgements switches the source to async "
      "(rpl_semi_sync_source_timeout, 10 s by default); it switches back once a semi-sync replica has caught up."},
+    {"/database/cdc", T::Object, P::Optional, "", 0, 0, false, "",
+     "The change-data-capture pipeline feeding replicas of mode `cdc`: Debezium -> Kafka -> MirrorMaker 2 -> a "
+     "consumer that applies to the replica (single-primary only; allowed only when some replica's mode is `cdc`, "
+     "which fills it with its defaults)."},
+    {"/database/cdc/poll_interval", T::Duration, P::Default, "\"500ms\"", 0, kHour, false, "",
+     "Debezium polls the primary's log this often (poll.interval.ms, default 500 ms); `0s` captures every change "
+     "at once."},
+    {"/database/cdc/max_batch_size", T::Integer, P::Default, "2048", 1, 1e7, false, "",
+     "Changes one poll takes at most (Debezium's max.batch.size, default 2048); the rest wait for the next poll."},
+    {"/database/cdc/partitions", T::Integer, P::Default, "1", 1, 10000, false, "",
+     "Partitions of the change topic (Kafka's num.partitions, default 1); a change goes to the partition of its "
+     "key's hash."},
+    {"/database/cdc/partition_throughput", T::Number, P::Default, "10000", 0, 1e9, true, "",
+     "Messages per second one partition appends (acks=all); no product default: tens of MB/s a partition is "
+     "Kafka's rule of thumb, 10000 small change events a conservative reading of it."},
+    {"/database/cdc/mirror_linger", T::Duration, P::Default, "\"5ms\"", 0, kHour, false, "",
+     "MirrorMaker 2's producer waits this long to fill a batch (linger.ms: 5 ms since Kafka 4.0, 0 before)."},
+    {"/database/cdc/mirror_throughput", T::Number, P::Default, "10000", 0, 1e9, true, "",
+     "Messages per second MirrorMaker 2 replicates, per partition (one task per partition)."},
+    {"/database/cdc/apply_rate", T::Number, P::Default, "2000", 0, 1e9, true, "",
+     "Messages per second the consumer applies to the replica, one at a time in source commit order; no product "
+     "default (a JDBC sink writing single rows manages a few thousand a second)."},
     {"/database/read_service_time", T::Duration, P::Default, "\"1ms\"", 0, 10, false, "",
      "Time a node spends serving one read."},
     {"/database/write_service_time", T::Duration, P::Default, "\"2ms\"", 0, 10, false, "",
@@ -411,6 +435,11 @@ const std::vector<FieldSpec> kSchema = {
      "`read-own-writes-window` only, default 5s: how long after a write the client reads from the write region."},
     {"/clients/*/session/max_wait", T::Duration, P::Optional, "", 0, 60, false, "",
      "`min-version` only, default 100ms: how long a replica behind the token waits before forwarding (0: at once)."},
+    {"/clients/*/start", T::Duration, P::Optional, "", 0, kMaxRun, false, "",
+     "The group issues operations from this time on (default 0): with `end`, a burst or a shift of load; a window "
+     "reaching past the run is cut at its end."},
+    {"/clients/*/end", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
+     "... and stops issuing them at this time (default the end of the run); after `start`."},
 
     {"/faults", T::ObjectList, P::Default, "[]", 0, 1000, false, "",
      "Scheduled faults; each must start and end within the run."},

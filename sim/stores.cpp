@@ -57,7 +57,9 @@ BuiltStore make_store(const Scenario& s, ClockSet& clocks, Network& network, Rec
         for (const auto& rep : s.database.replicas)
           if (rep.region == name) specs.push_back({"db-" + name, r, rep.mode});
       }
-      built.store = std::make_unique<SinglePrimaryStore>(s.database, specs, built.primary, network, recorder);
+      DatabaseConfig database = s.database;
+      database.cdc.seed = s.seed;  // cdc pipelines draw their poll phase from the run's seed
+      built.store = std::make_unique<SinglePrimaryStore>(database, specs, built.primary, network, recorder);
       h.topology = "single-primary";
       for (const auto& spec : specs) h.semi_sync = h.semi_sync || spec.mode == ReplicationMode::SemiSync;
       break;

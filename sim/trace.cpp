@@ -143,6 +143,23 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   }
   samples["lag_s"] = std::move(lag_json);
 
+  // CDC stage lag (docs/metrics.md, "CDC pipeline"): each interval's sample, null while the node is no replica.
+  if (!h.cdc.empty()) {
+    Json cdc = Json::object();
+    for (const CdcNodeStats& node : check_cdc(h, interval)) {
+      Json stages = Json::object();
+      for (int k = 0; k < kCdcStages; ++k) {
+        Json values = Json::array();
+        for (size_t b = 0; b < buckets; ++b) values.push_back(nullptr);
+        for (size_t i = 0; i < node.sample_t.size(); ++i)
+          values[sample_index(node.sample_t[i], interval, buckets)] = seconds(node.lag_series[k][i]);
+        stages[cdc_stage_name(k)] = std::move(values);
+      }
+      cdc[node.node] = std::move(stages);
+    }
+    samples["cdc_lag_s"] = std::move(cdc);
+  }
+
   // Client series per region and kind, from ops invoked in each interval.
   const size_t regions = client_region_count(h);
   struct Series {

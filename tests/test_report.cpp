@@ -247,6 +247,8 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
   for (const CommitRecord& c : h.commits)  // replicated everywhere, so the run converges
     for (int16_t n = 0; n < int16_t(h.nodes.size()); ++n)
       if (n != c.node) h.applies.push_back({c.t + 0.1, c.write_id, n});
+  // A cdc pipeline's one change, to the node that is a replica for the first 120 s.
+  h.cdc.push_back({1, 1, 10.0, 10.0, {10.5, 10.6, 10.7, 10.8}, 10.8});
   // Alerts and residency need rules: the outage's interval [100, 200) has 30 of its 100 ops failing (ratio 0.7),
   // so the success-ratio alert fires at its start, 100 s, 0 s after the fault's.
   Scenario scenario;
