@@ -89,7 +89,8 @@ if(MRSIM_HARDENED_DIR)
   # Scenarios that differ from another shipped one only in parameters run the same code; under the sanitizers (with
   # thread contexts, about 45 s each) they are left to the plain tree, which runs every scenario.
   set(same_code_as_another active-passive-dns-ttl300 partition-lease-clock-step false-failover-single-vantage
-                           false-failover-multi-vantage geodns-vs-global-lb-dns sessions-sticky-failback)
+                           false-failover-multi-vantage geodns-vs-global-lb-dns sessions-sticky-failback
+                           leaderless-n3-r1w1)
   foreach(scenario ${MRSIM_SCENARIOS})
     get_filename_component(name ${scenario} NAME_WE)
     if(name IN_LIST same_code_as_another)

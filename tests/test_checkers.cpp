@@ -442,3 +442,28 @@ TEST_CASE("replication lag per replica and traffic cost per link", "[unit]") {
   CHECK(t.total_bytes == 2000000000);
   CHECK(t.total_cost == Approx(0.04));
 }
+
+TEST_CASE("the semi-sync checker measures the fallback intervals and the writes acknowledged in them", "[unit]") {
+  // The source falls back at 50 s, is back at 90 s, falls back again at 800 s until the end (1000 s). A write counts
+  // by its commit on the primary (served_s, here its completion).
+  HistoryBuilder b;
+  b.write(1, 1, 10, 20, 1)              // before: not in a fallback
+      .write(1, 2, 40, 50, 2)           // committed exactly at the switch: in it
+      .write(1, 3, 60, 70, 3, false)    // in the first fallback, and lost
+      .write(1, 4, 85, 90, 4)           // committed exactly as it ends: not in it
+      .write(1, 5, 500, 510, 5)         // between
+      .write(1, 6, 900, 910, 6, false)  // in the open fallback, lost
+      .op(OpKind::Write, 1, 7, 61, 63, 0, Outcome::Timeout);  // not acknowledged: never counted
+  b.h.semi_sync = true;
+  b.h.decisions = {{50, "semi_sync_off", 0, ""}, {90, "semi_sync_on", 0, ""}, {800, "semi_sync_off", 0, ""},
+                   {850, "semi_sync_off", 0, ""}};  // a second switch-off while off extends nothing
+  const History h = b.build();
+  const SemiSyncStats s = check_semi_sync(h, LineageIndex(h));
+  CHECK(s.applicable);
+  CHECK(s.fallbacks == 3);
+  CHECK(s.time_in_fallback_s == Approx(40 + 200));
+  CHECK(s.writes_acknowledged_in_fallback == 3);
+  CHECK(s.lost_writes_in_fallback == 2);
+  b.h.semi_sync = false;
+  CHECK_FALSE(check_semi_sync(b.build(), LineageIndex(h)).applicable);
+}

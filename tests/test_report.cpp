@@ -249,6 +249,9 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
       if (n != c.node) h.applies.push_back({c.t + 0.1, c.write_id, n});
   // A cdc pipeline's one change, to the node that is a replica for the first 120 s.
   h.cdc.push_back({1, 1, 10.0, 10.0, {10.5, 10.6, 10.7, 10.8}, 10.8});
+  // The semi-sync aliases need a single-primary source with semi-sync replicas: it falls back for [50 s, 90 s).
+  h.semi_sync = true;
+  h.decisions.insert(h.decisions.begin(), {{50, "semi_sync_off", 0, ""}, {90, "semi_sync_on", 0, ""}});
   // Alerts and residency need rules: the outage's interval [100, 200) has 30 of its 100 ops failing (ratio 0.7),
   // so the success-ratio alert fires at its start, 100 s, 0 s after the fault's.
   Scenario scenario;
@@ -267,6 +270,7 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
   CHECK(r["faults"][0]["first_alert"]["after_fault_s"] == 0.0);
   CHECK(r["residency"]["writes_stored_outside"].get<uint64_t>() > 0);  // every write applied in the US
   CHECK(report_text(r).find("LowSuccess") != std::string::npos);
+  CHECK(r["semi_sync"]["time_in_fallback_s"] == 40.0);
   // The quorum aliases exist only for leaderless designs: checked on the same history as one, below.
   for (const ExpectationAlias& alias : expectation_aliases())
     if (!is_quorum_alias(alias.name)) scenario.expect.push_back({alias.name, ">=", 0, ""});
