@@ -557,13 +557,13 @@ class Walker {
       refuse("layout", "replicas follow the primary");
       refuse("conflict_resolution", "one primary orders every write; conflicts need several writers");
       refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
-      check_semi_sync(db, pointer);
+      schema_text::check_semi_sync(db, pointer);
       check_cdc(db, pointer);
       return;
     }
     refuse("cdc", "a cdc pipeline feeds a replica of a single primary");
     need("regions");
-    if (topology == "consensus") return check_consensus(db, pointer);
+    if (topology == "consensus") return schema_text::check_consensus(db, pointer, db_regions_);
     refuse("leaseholder", "every node in \"regions\" is a primary");
     refuse("primary", "every node in \"regions\" is a primary");
     if (!db["replicas"].empty())
@@ -585,18 +585,13 @@ class Walker {
     const bool crdt = db["conflict_resolution"] == "crdt";
     if (!crdt && db.contains("crdt"))
       fail_foreign(db, pointer, "crdt", "unless conflict_resolution is \"crdt\"");
-    if (crdt) need("crdt"), check_crdt_ranges(db, pointer);
+    if (crdt) need("crdt"), schema_text::check_crdt_ranges(db, pointer);
   }
 
   // database.cdc goes with replicas of mode "cdc": filled with its defaults for them, refused without them.
   void check_cdc(json& db, const std::string& pointer) {
-    const json& repl = db["replication"];
-    bool any = false;
-    for (const auto& r : db["replicas"]) {
-      const std::string region = r.get<std::string>();
-      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
-      any = any || mode == "cdc";
-    }
+    const std::vector<std::string> modes = schema_text::replica_modes(db);
+    const bool any = std::find(modes.begin(), modes.end(), "cdc") != modes.end();
     if (!any && db.contains("cdc"))
       fail_foreign(db, pointer, "cdc", "unless some replica's replication mode is \"cdc\" (replication.mode or an "
                    "override)");
@@ -604,60 +599,6 @@ class Walker {
       db["cdc"] = json::object();
       walk_value(db["cdc"], *schema_row_for("/database/cdc"), child(pointer, "cdc"));
     }
-  }
-
-  // Raft across regions: a majority must survive the loss of any one region, so at least three; the leaseholder is
-  // one of them (the first by default).
-  void check_consensus(json& db, const std::string& pointer) {
-    auto refuse = [&](const char* key, const std::string& why) {
-      if (db.contains(key)) fail_foreign(db, pointer, key, "on a consensus database (" + why + ")");
-    };
-    refuse("primary", "the range elects its leader; \"leaseholder\" names the first");
-    refuse("layout", "every replica hears from the leader");
-    refuse("conflict_resolution", "the leader orders every write");
-    refuse("crdt", "CRDTs are a conflict resolution of multi-primary databases");
-    refuse("quorum", "a write commits on a majority of the regions");
-    refuse("delays", "messages take the network's time");
-    const json& regions = db["regions"];
-    if (regions.size() < 3)
-      throw SchemaError(child(pointer, "regions"),
-                        "at least 3 regions on a consensus database (with " + std::to_string(regions.size()) +
-                            ", losing any one leaves no majority, and writes stop)",
-                        describe_json(regions));
-    if (!db["replicas"].empty())
-      throw SchemaError(child(pointer, "replicas"), "[] on a consensus database (every region in \"regions\" holds "
-                        "a voting replica)", describe_json(db["replicas"]));
-    if (db["replication"]["mode"] != "async")
-      throw SchemaError(child(child(pointer, "replication"), "mode"),
-                        "\"async\" on a consensus database (Raft commits on a majority; there is no mode to choose)",
-                        describe_json(db["replication"]["mode"]));
-    if (!db.contains("leaseholder")) db["leaseholder"] = regions[0];
-    if (std::find(regions.begin(), regions.end(), db["leaseholder"]) == regions.end())
-      throw SchemaError(child(pointer, "leaseholder"), "one of /database/regions (" + quoted_list(db_regions_) + ")",
-                        describe_json(db["leaseholder"]));
-  }
-
-  // A semi-sync source cannot wait for more receipts than it has semi-sync replicas (MySQL would wait out every
-  // commit's timeout and run async for ever).
-  void check_semi_sync(const json& db, const std::string& pointer) {
-    const json& repl = db["replication"];
-    size_t semi = 0, sync = 0;
-    for (const json& r : db["replicas"]) {
-      const std::string region = r.get<std::string>();
-      const json& mode = repl["overrides"].contains(region) ? repl["overrides"][region] : repl["mode"];
-      semi += mode == "semi-sync";
-      sync += mode == "sync";
-    }
-    if (semi == 0) return;
-    // One source either waits for semi-sync receipts (MySQL) or for sync replicas' replay (PostgreSQL), not both.
-    if (sync > 0)
-      throw SchemaError(child(pointer, "replication"), "replicas that are \"sync\" or \"semi-sync\", not both",
-                        std::to_string(sync) + " sync and " + std::to_string(semi) + " semi-sync");
-    const json& count = db["semi_sync"]["wait_for_replica_count"];
-    if (count.get<uint64_t>() > semi)
-      throw SchemaError(child(child(pointer, "semi_sync"), "wait_for_replica_count"),
-                        "at most " + std::to_string(semi) + " (the replicas in mode \"semi-sync\")",
-                        describe_json(count));
   }
 
   template <class Refuse, class Need>
@@ -671,29 +612,6 @@ class Walker {
       walk_value(db["delays"], *schema_row_for("/database/delays"), child(pointer, "delays"));
     }
     schema_text::check_leaderless(db, pointer, db_regions_);
-  }
-
-  void check_crdt_ranges(const json& db, const std::string& pointer) {
-    const uint64_t keys = db["keys"].get<uint64_t>();
-    uint64_t next = 0;
-    const std::string at = child(pointer, "crdt");
-    for (size_t i = 0; i < db["crdt"].size(); ++i) {
-      const json& range = db["crdt"][i];
-      const uint64_t first = range["first_key"].get<uint64_t>(), last = range["last_key"].get<uint64_t>();
-      if (first != next)
-        throw SchemaError(child(child(at, i), "first_key"),
-                          "key " + std::to_string(next) + " (ranges follow each other in key order, without gaps or "
-                          "overlaps)", describe_json(range["first_key"]));
-      if (last < first || last >= keys)
-        throw SchemaError(child(child(at, i), "last_key"),
-                          "a key from " + std::to_string(first) + " to " + std::to_string(keys - 1) +
-                              " (the key space is 0.." + std::to_string(keys - 1) + ")",
-                          describe_json(range["last_key"]));
-      next = last + 1;
-    }
-    if (next < keys)
-      throw SchemaError(at, "ranges that give every key 0.." + std::to_string(keys - 1) + " a CRDT type",
-                        "keys " + std::to_string(next) + ".." + std::to_string(keys - 1) + " with none");
   }
 
   void check_routing(json& rt, const std::string& pointer) {

@@ -21,6 +21,11 @@ void check_failover(nlohmann::json& fo, const std::string& pointer, bool multi_p
 // A leaderless database's quorums against its N replicas, and its per-replica delay overrides against its regions
 // (sim/schema_leaderless.cpp).
 void check_leaderless(const nlohmann::json& db, const std::string& pointer, const std::vector<std::string>& regions);
+// sim/schema_database.cpp: each replica's replication mode, in /database/replicas order; and the design checks.
+std::vector<std::string> replica_modes(const nlohmann::json& db);
+void check_consensus(nlohmann::json& db, const std::string& pointer, const std::vector<std::string>& regions);
+void check_semi_sync(const nlohmann::json& db, const std::string& pointer);
+void check_crdt_ranges(const nlohmann::json& db, const std::string& pointer);
 
 // Alerts and data residency against the rest of a walked document (sim/schema_rules.cpp).
 void validate_post_run_rules(const nlohmann::json& scenario);
