@@ -15,25 +15,6 @@ namespace sg4 = simgrid::s4u;
 
 static_assert(AuthoritativeDns::kWriteRecord == 0, "GlobalLoadBalancer::kWriteRecordId mirrors it");
 
-namespace {
-
-// Two routes end to end (client -> PoP edge, then PoP edge -> app -> db), as Network joins its own.
-Route joined(const Route& a, const Route& b) {
-  Route r;
-  r.latency_s = a.latency_s + b.latency_s;
-  r.jitter = a.jitter ? a.jitter : b.jitter;  // both come from one Network
-  r.bottleneck_Bps = std::min(a.bottleneck_Bps, b.bottleneck_Bps);
-  r.elements = a.elements;
-  r.elements.insert(r.elements.end(), b.elements.begin(), b.elements.end());
-  std::sort(r.elements.begin(), r.elements.end());
-  r.elements.erase(std::unique(r.elements.begin(), r.elements.end()), r.elements.end());
-  r.wan_links = a.wan_links;
-  r.wan_links.insert(r.wan_links.end(), b.wan_links.begin(), b.wan_links.end());
-  return r;
-}
-
-}  // namespace
-
 GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const AuthoritativeDns& dns,
                                        std::vector<int> node_regions, int pop)
     : dns_(dns), first_home_record_(dns.home_record(0)), pop_(pop) {
@@ -56,7 +37,7 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
         request_.push_back(network.client_to_db(client, backend));
         continue;
       }
-      request_.push_back(joined(network.route(client, Endpoint::Client, pop_, Endpoint::Client),
+      request_.push_back(Network::concat(network.route(client, Endpoint::Client, pop_, Endpoint::Client),
                                 network.client_to_db(pop_, backend)));
     }
   for (int backend = 0; backend < n; ++backend)
@@ -65,7 +46,7 @@ GlobalLoadBalancer::GlobalLoadBalancer(const Network& network, const Authoritati
         reply_.push_back(network.db_to_client(backend, client));
         continue;
       }
-      reply_.push_back(joined(network.db_to_client(backend, pop_),
+      reply_.push_back(Network::concat(network.db_to_client(backend, pop_),
                               network.route(pop_, Endpoint::Client, client, Endpoint::Client)));
     }
   recompute();

@@ -120,10 +120,12 @@ class Network {
   const std::vector<double>& wan_bytes() const { return wan_bytes_; }
   std::string element_name(uint16_t element) const;
 
+  // Two routes end to end: latencies add, the narrower bandwidth bounds, either's elements break it.
+  static Route concat(const Route& a, const Route& b);
+
  private:
   size_t index2(int a, int b) const { return size_t(a) * region_count() + b; }
   Route compute_route(int from_region, Endpoint from, int to_region, Endpoint to) const;
-  static Route concat(const Route& a, const Route& b);
 
   std::vector<simgrid::s4u::Host*> hosts_;
   std::vector<simgrid::s4u::Link*> links_;  // lan links first (one per region), then wan links
