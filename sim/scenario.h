@@ -140,6 +140,14 @@ struct CircuitBreakerConfig {
   double open_s = 30.0;            // it stays open this long, then lets one trial through (half-open)
 };
 
+// What resolvers do when the authoritative DNS cannot be reached and an answer has expired (a `dns_outage` fault):
+// RFC 8767 serve-stale (Unbound serve-expired, BIND stale-answer-enable) or a SERVFAIL.
+struct ServeStaleConfig {
+  bool enabled = true;
+  double max_stale_s = 86400.0;      // RFC 8767's cap on how long past its TTL an answer may be served (1 to 3 days)
+  double stale_answer_ttl_s = 30.0;  // RFC 8767: the TTL given to a stale answer (BIND's stale-answer-ttl)
+};
+
 struct RoutingConfig {
   std::string kind = "dns";
   std::string policy = "failover";
@@ -161,6 +169,7 @@ struct RoutingConfig {
   GlobalLbConfig global_lb;               // kind "global_lb"
   std::vector<std::string> endpoints;     // kind "client": ordered list of regions
   CircuitBreakerConfig circuit_breaker;   // kind "client"
+  ServeStaleConfig serve_stale;           // during a dns_outage
 };
 
 enum class HealthRule { Percent, KOfN };
@@ -244,7 +253,15 @@ struct ClientGroupConfig {
   double end_s = -1;                 // ... -1: the end of the run
 };
 
-enum class FaultKind { RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance };
+enum class FaultKind {
+  RegionOutage, Partition, ClockSkew, ClockDrift, Maintenance,
+  LinkDegradation, NodeCrash, GrayFailure, DnsOutage
+};
+
+// Which traffic a network fault cuts or degrades (docs/scenarios.md, "Faults"): the control plane is health checks,
+// controller commands and consensus among controllers; the data plane is client requests and replies and the
+// replication between database nodes.
+enum class FaultScope : uint8_t { All, Control, Data };
 
 struct FaultConfig {
   double at_s = 0.0;
@@ -252,10 +269,38 @@ struct FaultConfig {
   double duration_s = 0.0;
   bool heals = true;                             // clock faults without a duration last for ever
   std::string region;                            // region_outage; clock faults: every node clock of the region
-  std::string node;                              // clock faults: one node's clock ("db-<region>", ...)
+  std::string node;                              // clock faults: one node's clock ("db-<region>", ...);
+                                                 // node_crash, gray_failure: the host ("db-<region>", ...)
   double offset_s = 0.0;                         // clock_skew: the step
   double drift_ppm = 0.0;                        // clock_drift: added to the clock's drift
-  std::vector<std::vector<std::string>> groups;  // partition: links between different groups are cut
+  std::vector<std::vector<std::string>> groups;  // partition, link_degradation: links between different groups
+  bool one_way = false;                          // partition: only groups[0]'s messages to the others are lost
+  FaultScope scope = FaultScope::All;            // partition, link_degradation
+  double added_latency_s = 0.0;                  // link_degradation: one-way latency added on each link
+  std::optional<DelayDistribution> jitter;       // link_degradation: a further delay per message and link
+  double loss = 0.0;                             // link_degradation: probability that a message is lost
+  double slow_factor = 0.0;                      // gray_failure: 0 = the data path fails; k > 1 = k-fold slower
+  // When the fault is on: [start, end) intervals in time order. One interval [at, at + duration) for a plain fault;
+  // a flapping fault (`kind: "flapping"` around this one) is on for `down`, off for `up`, and so on over
+  // [at, at + duration). A fault without a duration (a clock fault) has one interval ending at +infinity.
+  std::vector<std::pair<double, double>> intervals;
+  bool flapping = false;
+  double flap_down_s = 0.0, flap_up_s = 0.0;
+};
+
+// Random faults (`faults_random`): each component of a kind fails after a time drawn from `between_failures` and is
+// repaired after a time drawn from `to_repair`, alternately, from its own stream, for the whole run. Expanded into
+// plain faults (sim/faults_random.h) before the world is built.
+enum class ComponentKind : uint8_t { Region, Link, Node, Dns };
+struct RandomFaultClass {
+  ComponentKind kind = ComponentKind::Region;
+  std::vector<std::string> targets;  // regions (region), "a<->b" link names (link), "db-<region>" (node); dns: none
+  DelayDistribution between_failures;  // time to failure, from the end of the last repair
+  DelayDistribution to_repair;
+};
+struct RandomFaultsConfig {
+  std::vector<RandomFaultClass> classes;
+  bool any() const { return !classes.empty(); }
 };
 
 struct MetricsConfig {
@@ -296,6 +341,7 @@ struct Scenario {
   FailoverConfig failover;
   std::vector<ClientGroupConfig> clients;
   std::vector<FaultConfig> faults;
+  RandomFaultsConfig faults_random;
   MetricsConfig metrics;
   std::vector<AlertRule> alerts;         // evaluated after the run over the History (docs/metrics.md, "Alerts")
   std::vector<ResidencyRule> residency;  // checked after the run (docs/metrics.md, "Data residency")
