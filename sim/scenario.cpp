@@ -471,6 +471,7 @@ Scenario build_scenario(const json& j) {
     }
     if (f.contains("drift_ppm")) fault.drift_ppm = number(f, "drift_ppm");
     if (f.contains("groups")) fault.groups = f.at("groups").get<std::vector<std::vector<std::string>>>();
+    fault.intervals = {{fault.at_s, fault.heals ? fault.at_s + fault.duration_s : std::numeric_limits<double>::infinity()}};
     s.faults.push_back(fault);
   }
   const json& m = j.at("metrics");
