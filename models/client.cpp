@@ -132,8 +132,8 @@ void ClientPopulation::start_attempt(uint32_t s, double t) {
     return;
   }
   const Route& route = *request_route_[size_t(slot.target_region)];
-  const double arrival = t + route.transfer_s(config_.request_bytes);
-  if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s) {
+  const double arrival = t + route.transfer_s(config_.request_bytes, t);
+  if (!ctx_.network.route_up(route) || arrival - t > config_.timeout_s || route.lost(t)) {
     slot.phase = Phase::Waiting;
     schedule(t + config_.timeout_s, EventType::AttemptFailed, s, Outcome::Timeout);
     return;
@@ -177,9 +177,13 @@ void ClientPopulation::serve(uint32_t s, double t) {
   }
   r.node = int16_t(served_by);
   r.served_s = t;
+  // A gray failure slowing the serving node's data path: its answer takes k times as long (models/network.h).
+  if (const LinkEffects* fx = ctx_.network.effects(); fx && fx->any_slowdown() && served_by >= 0)
+    reply_send = t + (reply_send - t) * fx->slow_factor(ctx_.network.host_element(db.region(served_by), Endpoint::Db), t);
   const Route& back = *reply_route_[size_t(slot.target_region)];
-  const double reply_at = reply_send + back.transfer_s(config_.response_bytes);
-  if (reply_at > deadline) {
+  const double reply_at = reply_send + back.transfer_s(config_.response_bytes, reply_send);
+  // The way back can be cut while the way there was not (a one-way partition): the reply is lost.
+  if (reply_at > deadline || back.lost(reply_send) || (ctx_.network.fault_elements() && !ctx_.network.route_up(back))) {
     slot.phase = Phase::Waiting;
     schedule(deadline, EventType::AttemptFailed, s, Outcome::Timeout);
     return;
@@ -218,8 +222,8 @@ void ClientPopulation::on_network_change(double t) {
     if (!reply_broken && !wait_broken) continue;
     ++slot.generation;
     if (wait_broken) {  // the acknowledgement may still come, later (a semi-sync source's fallback)
-      const double reply_at =
-          ctx_.database.ack_after_break(slot.rec.node, slot.rec.version, t) + back.transfer_s(config_.response_bytes);
+      const double acked = ctx_.database.ack_after_break(slot.rec.node, slot.rec.version, t);
+      const double reply_at = acked + back.transfer_s(config_.response_bytes, acked);
       if (reply_at <= slot.attempt_start + config_.timeout_s) {
         slot.reply_at = reply_at;
         replies_.push({reply_at, seq_++, s, slot.generation});

@@ -98,7 +98,7 @@ LbHealthChecker::LbHealthChecker(const GlobalLbConfig& config, int pop, int back
 void LbHealthChecker::operator()() {
   const Route& route = network_.client_to_db(pop_, backend_);
   const uint32_t kProbeBytes = 200;  // an HTTP health check and its answer
-  const double round_trip = 2 * route.transfer_s(kProbeBytes);
+  const double round_trip = 2 * route.transfer_s(kProbeBytes, 0.0);  // the route as it is at the start
   const int node = db_.node_in_region(backend_);
   uint32_t failures = 0, successes = 0;
   bool healthy = true;

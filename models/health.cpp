@@ -47,6 +47,26 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
   // Request and reply travel the same route with the same size; both are counted here, where the route is known.
   network.account(network.route(caller.region, caller.endpoint, node_region, Endpoint::Db), 2.0 * message_bytes);
   std::optional<NodeStatus> result;
+  // Faults SimGrid's links cannot express (a one-way or control-plane cut, a degraded link) are applied here: the
+  // request is lost, or arrives later; the agent drops the answer on a cut or lossy way back (models/network.h).
+  const Route& there = network.route(caller.region, caller.endpoint, node_region, Endpoint::Db);
+  const Route& back = network.route(node_region, Endpoint::Db, caller.region, caller.endpoint);
+  const bool degraded = there.effects && there.effects->degraded(there);
+  if (network.fault_elements() || degraded) {
+    request.reply_route = &back;
+    if (!network.route_up(there) || there.lost(start)) {
+      sg4::this_actor::sleep_until(deadline);
+      return std::nullopt;
+    }
+    if (degraded) {
+      const double later = start + there.effects->degradation_delay(there, start);
+      if (later >= deadline) {
+        sg4::this_actor::sleep_until(deadline);
+        return std::nullopt;
+      }
+      sg4::this_actor::sleep_until(later);
+    }
+  }
   if (send(sg4::Mailbox::by_name(NodeAgent::mailbox_name(db, node)), std::make_unique<AgentRequest>(request),
            message_bytes, timeout_s)) {
     AgentReply* reply = nullptr;
@@ -55,6 +75,10 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
       if (left > 0) {
         sg4::Mailbox::by_name(request.reply_to)->get_async<AgentReply>(&reply)->wait_for(left);
         result = reply->status;
+        if (degraded) {  // the answer's own added delay
+          const double arrives = sg4::Engine::get_clock() + back.effects->degradation_delay(back, sg4::Engine::get_clock());
+          if (arrives >= deadline) result.reset(); else sg4::this_actor::sleep_until(arrives);
+        }
       }
     } catch (const simgrid::Exception&) {
     }
@@ -86,6 +110,9 @@ void NodeAgent::operator()() {
       case AgentRequest::Kind::Rejoin: db_.rejoin(node_, request->upstream, request->term, now); break;
       case AgentRequest::Kind::Fence: db_.fence(node_, request->term, now); break;
     }
+    const double replied = sg4::Engine::get_clock();
+    if (request->reply_route && (!network_.route_up(*request->reply_route) || request->reply_route->lost(replied)))
+      continue;  // the answer is lost on the way back
     auto reply = std::make_unique<AgentReply>();
     reply->status = db_.status(node_, sg4::Engine::get_clock());
     send(sg4::Mailbox::by_name(request->reply_to), std::move(reply), message_bytes_, reply_timeout_s_);

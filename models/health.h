@@ -38,6 +38,9 @@ struct AgentRequest {
   uint32_t term = 0;
   int upstream = -1;
   std::string reply_to;
+  // Set when faults narrower than SimGrid's links are scheduled (models/network.h): the agent answers only if
+  // this route is up and does not lose the answer.
+  const Route* reply_route = nullptr;
 };
 
 // Where a control-plane actor stands, for RPCs: its region and endpoint (for the route and the bytes it uses).

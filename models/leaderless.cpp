@@ -81,10 +81,10 @@ WriteResult LeaderlessStore::write(int node, uint32_t key, int16_t arg, double t
       continue;
     }
     const Route& there = route(node, i);
-    const double applied_at = t + there.transfer_s(entry_bytes_) + w[size_t(i)];
+    const double applied_at = t + there.transfer_s(entry_bytes_, t) + w[size_t(i)];
     network_.account(there, entry_bytes_);
     schedule_apply(i, key, id, applied_at, node);
-    acks.push_back(applied_at + route(i, node).transfer_s(0) + a[size_t(i)]);
+    acks.push_back(applied_at + route(i, node).transfer_s(0, applied_at) + a[size_t(i)]);
   }
   std::nth_element(acks.begin(), acks.begin() + (quorum_.w - 1), acks.end());
   const double commit = acks[quorum_.w - 1];
@@ -114,10 +114,10 @@ ReadResult LeaderlessStore::read(int node, uint32_t key, double t, const ReadOpt
   std::vector<Response> responses;
   for (int i = 0; i < n; ++i) {
     if (!reachable(node, i)) continue;
-    const double read_at = t + route(node, i).transfer_s(0) + r[size_t(i)];
+    const double read_at = t + route(node, i).transfer_s(0, t) + r[size_t(i)];
     const Route& back = route(i, node);
     network_.account(back, entry_bytes_);
-    responses.push_back({read_at + back.transfer_s(entry_bytes_) + s[size_t(i)], i, state_at(i, key, read_at)});
+    responses.push_back({read_at + back.transfer_s(entry_bytes_, read_at) + s[size_t(i)], i, state_at(i, key, read_at)});
   }
   if (responses.size() < quorum_.r) return result;  // Unavailable
   std::sort(responses.begin(), responses.end(), [](const Response& x, const Response& y) {
@@ -135,7 +135,7 @@ ReadResult LeaderlessStore::read(int node, uint32_t key, double t, const ReadOpt
       const Route& there = route(node, x.replica);
       network_.account(there, entry_bytes_);
       schedule_apply(x.replica, key, newest,
-                     result.ready_s + there.transfer_s(entry_bytes_) +
+                     result.ready_s + there.transfer_s(entry_bytes_, result.ready_s) +
                          quorum_.delays[size_t(x.replica)].write.sample(stream),
                      node);
     }
@@ -156,7 +156,7 @@ void LeaderlessStore::on_network_change(uint16_t element, bool up, double t) {
     }
     const Route& there = route(h.coordinator, h.replica);
     network_.account(there, entry_bytes_);
-    schedule_apply(h.replica, h.key, h.write_id, t + there.transfer_s(entry_bytes_) + h.delay_s, h.coordinator);
+    schedule_apply(h.replica, h.key, h.write_id, t + there.transfer_s(entry_bytes_, t) + h.delay_s, h.coordinator);
   }
   hints_.swap(kept);
 }

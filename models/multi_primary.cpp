@@ -71,7 +71,12 @@ void MultiPrimaryStore::ship(Stream& s, size_t log_index, double start) {
   const Route& r = stream_route(s.from, s.to);
   const double tx_end = std::max(start, s.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
   s.tx_free_at = tx_end;
-  s.in_flight.push_back({nodes_[size_t(s.from)].log[log_index], log_index, tx_end + r.latency_s + config_.apply_delay_s});
+  double arrival = tx_end + r.latency_s + config_.apply_delay_s;
+  if (r.effects) {  // a degraded link: later, but in order (one TCP stream)
+    arrival += r.effects->stream_delay(r, tx_end);
+    if (!s.in_flight.empty()) arrival = std::max(arrival, s.in_flight.back().arrival_s);
+  }
+  s.in_flight.push_back({nodes_[size_t(s.from)].log[log_index], log_index, arrival});
   network_.account(r, config_.entry_bytes);
 }
 

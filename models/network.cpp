@@ -12,12 +12,16 @@
 namespace mrsim {
 
 Network::Network(std::vector<simgrid::s4u::Host*> hosts, std::vector<simgrid::s4u::Link*> lan_links,
-                 std::vector<simgrid::s4u::Link*> wan_links, std::vector<std::string> wan_link_names)
-    : hosts_(std::move(hosts)), lan_count_(lan_links.size()), wan_names_(std::move(wan_link_names)) {
+                 std::vector<simgrid::s4u::Link*> wan_links, std::vector<std::string> wan_link_names,
+                 std::vector<std::pair<int, int>> wan_ends, bool fault_elements)
+    : hosts_(std::move(hosts)), lan_count_(lan_links.size()), wan_names_(std::move(wan_link_names)),
+      wan_ends_(std::move(wan_ends)), fault_elements_(fault_elements) {
   links_ = lan_links;
   links_.insert(links_.end(), wan_links.begin(), wan_links.end());
   wan_bytes_.assign(wan_links.size(), 0.0);
-  const size_t elements = hosts_.size() + links_.size();
+  if (fault_elements_ && wan_ends_.size() != wan_links.size())
+    throw std::logic_error("network: fault elements need the two regions of every inter-region link");
+  const size_t elements = physical_count() + (fault_elements_ ? hosts_.size() + 4 * wan_links.size() : 0);
   assert(elements < std::numeric_limits<uint16_t>::max());
   down_count_.assign(elements, 0);
   down_times_.resize(elements);
@@ -62,43 +66,36 @@ Route Network::compute_route(int from_region, Endpoint from, int to_region, Endp
       r.bottleneck_Bps = std::min(r.bottleneck_Bps, link->get_bandwidth());
     }
   }
+  r.plane = from == Endpoint::Monitor || to == Endpoint::Monitor ? Plane::Control : Plane::Data;
+  if (fault_elements_) {
+    if (r.plane == Plane::Data) {
+      r.elements.push_back(data_path(src));
+      r.elements.push_back(data_path(dst));
+    }
+    int at = from_region;  // walk the links in route order to know which way each is crossed
+    for (uint16_t w : r.wan_links) {
+      const bool reverse = wan_ends_[w].first != at;
+      at = reverse ? wan_ends_[w].first : wan_ends_[w].second;
+      r.elements.push_back(directed_link(w, r.plane, reverse));
+    }
+  }
   std::sort(r.elements.begin(), r.elements.end());
   r.elements.erase(std::unique(r.elements.begin(), r.elements.end()), r.elements.end());
   return r;
 }
 
-LinkJitter::LinkJitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed,
-                       const std::vector<std::string>& wan_link_names)
-    : by_link_(std::move(by_wan_link)) {
-  for (size_t i = 0; i < by_link_.size(); ++i) streams_.emplace_back(seed, "network/jitter/" + wan_link_names[i]);
-}
-
-bool LinkJitter::crosses(const std::vector<uint16_t>& wan_links) const {
-  for (uint16_t w : wan_links)
-    if (by_link_[w]) return true;
-  return false;
-}
-
-double LinkJitter::draw(const std::vector<uint16_t>& wan_links) const {
-  double sum = 0;
-  for (uint16_t w : wan_links)
-    if (by_link_[w]) sum += by_link_[w]->sample(streams_[w]);
-  return sum;
-}
-
-void Network::set_jitter(std::vector<std::optional<DelayDistribution>> by_wan_link, uint64_t seed) {
-  bool any = false;
-  for (const auto& d : by_wan_link) any |= d.has_value();
-  if (!any) return;
-  jitter_ = std::make_unique<LinkJitter>(std::move(by_wan_link), seed, wan_names_);
+void Network::set_effects(std::unique_ptr<LinkEffects> effects) {
+  if (!effects || !effects->any()) return;
+  effects_ = std::move(effects);
   for (auto* routes : {&routes_, &client_to_db_, &db_to_client_})
     for (Route& r : *routes)
-      if (jitter_->crosses(r.wan_links)) r.jitter = jitter_.get();
+      if (effects_->crosses(r)) r.effects = effects_.get();
 }
 
 Route Network::concat(const Route& a, const Route& b) {
   Route r;
-  r.jitter = a.jitter ? a.jitter : b.jitter;
+  r.effects = a.effects ? a.effects : b.effects;
+  r.plane = a.plane;
   r.latency_s = a.latency_s + b.latency_s;
   r.bottleneck_Bps = std::min(a.bottleneck_Bps, b.bottleneck_Bps);
   r.elements = a.elements;
@@ -164,7 +161,9 @@ void Network::apply_until(double t) {
 
 void Network::switch_element(uint16_t element, bool is_up, double when, bool record) {
   if (!is_up && record) down_times_[element].push_back(when);
-  if (element < hosts_.size()) {
+  if (element >= physical_count()) {
+    // a virtual element: no SimGrid resource
+  } else if (element < hosts_.size()) {
     if (is_up) hosts_[element]->turn_on(); else hosts_[element]->turn_off();
   } else {
     auto* link = links_[element - hosts_.size()];
@@ -187,6 +186,14 @@ void Network::account(const Route& r, double bytes) {
 }
 
 std::string Network::element_name(uint16_t element) const {
+  if (element >= physical_count() + hosts_.size()) {
+    const size_t v = element - physical_count() - hosts_.size();
+    const auto& ends = wan_ends_[v / 4];
+    const bool reverse = v % 2;
+    return wan_names_[v / 4] + (v % 4 >= 2 ? " data " : " control ") + std::to_string(reverse ? ends.second : ends.first) +
+           "->" + std::to_string(reverse ? ends.first : ends.second);
+  }
+  if (element >= physical_count()) return hosts_[element - physical_count()]->get_name() + " data path";
   if (element < hosts_.size()) return hosts_[element]->get_name();
   return links_[element - hosts_.size()]->get_name();
 }

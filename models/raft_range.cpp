@@ -232,7 +232,7 @@ WriteResult RaftRangeStore::write(int node, uint32_t key, int16_t /*arg*/, doubl
   Waiting w{index, node, std::vector<double>(size_t(node_count()), kNever)};
   for (int i = 0; i < node_count(); ++i)
     if (i == lead) w.arrival[size_t(i)] = append;
-    else if (reachable(lead, i)) w.arrival[size_t(i)] = append + route(lead, i).transfer_s(config_.entry_bytes);
+    else if (reachable(lead, i)) w.arrival[size_t(i)] = append + route(lead, i).transfer_s(config_.entry_bytes, append);
   log_.push_back({next_write_id_++, key, append, majority_at(w.arrival), int16_t(lead)});
   const Entry& e = log_.back();
   recorder_.commit({append, e.write_id, key, int16_t(lead), 0, append});

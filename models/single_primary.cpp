@@ -67,7 +67,11 @@ double SinglePrimaryStore::ship(Node& n, const LogEntry& e, double start) {
   }
   const double tx_end = std::max(start, n.in.tx_free_at) + config_.entry_bytes / r.bottleneck_Bps;
   n.in.tx_free_at = tx_end;
-  const double arrival = tx_end + r.latency_s + config_.apply_delay_s;
+  double arrival = tx_end + r.latency_s + config_.apply_delay_s;
+  if (r.effects) {  // a degraded link: later, but in order (one TCP stream)
+    arrival += r.effects->stream_delay(r, tx_end);
+    if (!n.in.in_flight.empty()) arrival = std::max(arrival, n.in.in_flight.back().arrival_s);
+  }
   n.in.in_flight.push_back({e, arrival});
   network_.account(r, config_.entry_bytes);
   return arrival;
@@ -180,8 +184,9 @@ ReadResult SinglePrimaryStore::read_behind(Node& n, uint32_t key, double t, cons
   if (!network_.route_up(there) || !network_.route_up(back)) return {false, kNoVersion, t};
   network_.account(there, options.request_bytes);
   network_.account(back, options.response_bytes);
-  const double answered = t + options.max_wait_s + there.transfer_s(options.request_bytes) + config_.read_service_s;
-  return {true, nodes_[primary].kv[key], answered + back.transfer_s(options.response_bytes), primary};
+  const double sent = t + options.max_wait_s;
+  const double answered = sent + there.transfer_s(options.request_bytes, sent) + config_.read_service_s;
+  return {true, nodes_[primary].kv[key], answered + back.transfer_s(options.response_bytes, answered), primary};
 }
 
 WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, double t) {

@@ -49,8 +49,8 @@ std::vector<FaultWindow> fault_windows(const History& history) {
     if (w.description.empty()) w.description = e.description;
     if (e.what == FaultEventKind::Start) {
       if (started.insert(e.fault).second) w.start_s = e.t;
-    } else if (!w.end_s) {
-      w.end_s = e.t;
+    } else {
+      w.end_s = e.t;  // a flapping fault starts and ends many times: it spans its first start to its last end
     }
   }
   std::vector<FaultWindow> windows;

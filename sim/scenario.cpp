@@ -456,11 +456,15 @@ Scenario build_scenario(const json& j) {
     FaultConfig fault;
     fault.at_s = seconds(f, "at");
     const std::string kind = text(f, "kind");
-    fault.kind = kind == "partition"     ? FaultKind::Partition
-                 : kind == "clock_skew"  ? FaultKind::ClockSkew
-                 : kind == "clock_drift" ? FaultKind::ClockDrift
-                 : kind == "maintenance" ? FaultKind::Maintenance
-                                         : FaultKind::RegionOutage;
+    fault.kind = kind == "partition"          ? FaultKind::Partition
+                 : kind == "clock_skew"       ? FaultKind::ClockSkew
+                 : kind == "clock_drift"      ? FaultKind::ClockDrift
+                 : kind == "maintenance"      ? FaultKind::Maintenance
+                 : kind == "link_degradation" ? FaultKind::LinkDegradation
+                 : kind == "node_crash"       ? FaultKind::NodeCrash
+                 : kind == "gray_failure"     ? FaultKind::GrayFailure
+                 : kind == "dns_outage"       ? FaultKind::DnsOutage
+                                              : FaultKind::RegionOutage;
     fault.heals = f.contains("duration");
     if (fault.heals) fault.duration_s = seconds(f, "duration");
     if (f.contains("region")) fault.region = text(f, "region");
@@ -471,7 +475,27 @@ Scenario build_scenario(const json& j) {
     }
     if (f.contains("drift_ppm")) fault.drift_ppm = number(f, "drift_ppm");
     if (f.contains("groups")) fault.groups = f.at("groups").get<std::vector<std::vector<std::string>>>();
+    fault.one_way = f.contains("direction") && text(f, "direction") == "one-way";
+    if (f.contains("scope"))
+      fault.scope = text(f, "scope") == "control" ? FaultScope::Control
+                    : text(f, "scope") == "data"  ? FaultScope::Data
+                                                  : FaultScope::All;
+    if (f.contains("added_latency")) fault.added_latency_s = seconds(f, "added_latency");
+    if (f.contains("jitter")) fault.jitter = DelayDistribution::from_json(f.at("jitter"), "");
+    if (f.contains("loss")) fault.loss = number(f, "loss");
+    if (f.contains("slowdown")) fault.slow_factor = number(f, "slowdown");
     fault.intervals = {{fault.at_s, fault.heals ? fault.at_s + fault.duration_s : std::numeric_limits<double>::infinity()}};
+    if (f.contains("flapping")) {
+      // On for `down`, off for `up`, ... over [at, at + duration); the last on-period is cut at the end.
+      fault.flapping = true;
+      fault.flap_down_s = seconds(f.at("flapping"), "down");
+      fault.flap_up_s = seconds(f.at("flapping"), "up");
+      fault.intervals.clear();
+      const double end = fault.at_s + fault.duration_s;
+      const double period = fault.flap_down_s + fault.flap_up_s;
+      for (double i = 0, on = fault.at_s; on < end; ++i, on = fault.at_s + i * period)
+        fault.intervals.emplace_back(on, std::min(on + fault.flap_down_s, end));
+    }
     s.faults.push_back(fault);
   }
   const json& m = j.at("metrics");

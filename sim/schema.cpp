@@ -461,17 +461,44 @@ class Walker {
     if (kind == "maintenance" && routing_kind_ != "global_lb")
       throw SchemaError(child(pointer, "kind"), "a fault other than \"maintenance\" unless routing.kind is \"global_lb\" "
                         "(only a load balancer drains a backend)", describe_json(fault["kind"]));
-    if (kind == "partition") needed = {"groups", "duration"};
+    if (kind == "partition") needed = {"groups", "duration"}, allowed = {"direction", "scope"};
+    if (kind == "link_degradation") needed = {"groups", "duration"}, allowed = {"scope", "added_latency", "jitter", "loss"};
+    if (kind == "node_crash") needed = {"node", "duration"};
+    if (kind == "gray_failure") needed = {"node", "duration"}, allowed = {"slowdown"};
     if (kind == "clock_skew") needed = {"offset"}, allowed = {"region", "node", "duration"};
     if (kind == "clock_drift") needed = {"drift_ppm"}, allowed = {"region", "node", "duration"};
+    if (!clock && kind != "maintenance") allowed.push_back("flapping");
     for (const auto& key : needed)
       if (!fault.contains(key)) fail_absent(pointer, key.c_str(), "required for a " + kind + " fault");
-    for (const char* key : {"region", "groups", "node", "offset", "drift_ppm", "duration"}) {
+    for (const char* key : {"region", "groups", "node", "offset", "drift_ppm", "duration", "direction", "scope",
+                            "added_latency", "jitter", "loss", "slowdown", "flapping"}) {
       const bool ok = std::find(needed.begin(), needed.end(), key) != needed.end() ||
                       std::find(allowed.begin(), allowed.end(), key) != allowed.end();
       if (!ok && fault.contains(key))
         fail_foreign(fault, pointer, key,
                      "in a " + kind + " fault" + (clock ? "" : " (it has \"" + needed.front() + "\")"));
+    }
+    if (kind == "partition" && fault.value("direction", "both") == "one-way" && fault["groups"].size() != 2)
+      throw SchemaError(child(pointer, "groups"),
+                        "exactly two groups in a one-way partition (the first's messages to the second are lost)",
+                        std::to_string(fault["groups"].size()) + " groups");
+    if (kind == "link_degradation" && !fault.contains("added_latency") && !fault.contains("jitter") &&
+        !fault.contains("loss"))
+      throw SchemaError(pointer, "at least one of \"added_latency\", \"jitter\" or \"loss\" in a link_degradation fault",
+                        "none");
+    if (kind == "node_crash" || kind == "gray_failure") {
+      const std::string node = fault["node"].get<std::string>();
+      std::vector<std::string> hosts;
+      const std::vector<const char*> prefixes =
+          kind == "node_crash" ? std::vector<const char*>{"db-", "app-", "monitor-"} : std::vector<const char*>{"db-"};
+      for (const auto& r : regions_)
+        for (const char* prefix : prefixes) hosts.push_back(prefix + r);
+      if (std::find(hosts.begin(), hosts.end(), node) == hosts.end())
+        throw SchemaError(child(pointer, "node"),
+                          std::string(kind == "node_crash" ? "a host named db-<region>, app-<region> or monitor-<region>"
+                                                           : "a database node named db-<region>") +
+                              " for a region in /regions" + did_you_mean(node, hosts),
+                          describe_json(fault["node"]));
     }
     if (clock) {
       const bool has_region = fault.contains("region"), has_node = fault.contains("node");
@@ -500,6 +527,16 @@ class Walker {
                         as_written(child(pointer, "at"), fault["at"]));
     if (!fault.contains("duration")) return;
     double length = parse_duration_s(fault["duration"].get<std::string>());
+    if (fault.contains("flapping")) {
+      const double period = parse_duration_s(fault["flapping"]["down"].get<std::string>()) +
+                            parse_duration_s(fault["flapping"]["up"].get<std::string>());
+      constexpr double kMaxFlaps = 100000;  // each on-period is two scheduled changes and two trace events
+      if (length / period > kMaxFlaps)
+        throw SchemaError(child(pointer, "flapping"),
+                          "at most " + format_number(kMaxFlaps) + " on-periods (down + up at least " +
+                              format_duration(length / kMaxFlaps) + " over this duration)",
+                          format_number(std::ceil(length / period)) + " on-periods");
+    }
     if (at + length > run)
       throw SchemaError(child(pointer, "duration"),
                         "a duration that ends by the end of the run (at most " + format_duration(run - at) + " after " +

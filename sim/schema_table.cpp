@@ -445,11 +445,17 @@ const std::vector<FieldSpec> kSchema = {
      "Scheduled faults; each must start and end within the run."},
     {"/faults/*/at", T::Duration, P::Required, "", 0, kMaxRun, false, "",
      "When the fault starts; before the end of the run."},
-    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false, "region_outage|partition|clock_skew|clock_drift|maintenance",
-     "`region_outage`: every host of `region` goes down; `partition`: links between `groups` are cut; "
-     "`clock_skew`: the clocks of `region` (or one `node`) step by `offset`; `clock_drift`: their drift grows by "
-     "`drift_ppm`; `maintenance` (routing kind `global_lb` only): a planned removal of `region`'s app tier, "
-     "drained from the load balancer first (`routing.global_lb.drain`)."},
+    {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false,
+     "region_outage|partition|link_degradation|node_crash|gray_failure|clock_skew|clock_drift|maintenance",
+     "`region_outage`: every host of `region` goes down (its clients and network stay); `partition`: links between "
+     "`groups` are cut (`direction`, `scope`); `link_degradation`: the links between `groups` add `added_latency` "
+     "and `jitter` to each message and lose it with probability `loss`; `node_crash`: one host (`node`) goes down "
+     "and restarts with its disk; `gray_failure`: the data path of database node `node` fails (or is `slowdown` "
+     "times slower) while its health endpoint answers OK; `clock_skew`: the clocks of `region` (or one `node`) "
+     "step by `offset`; `clock_drift`: their drift grows by `drift_ppm`; `maintenance` (routing kind `global_lb` "
+     "only): a planned removal of `region`'s app tier, drained from the load balancer first "
+     "(`routing.global_lb.drain`). Any fault but clock faults and maintenance can flap (`flapping`). What each kind "
+     "leaves out: see Faults below."},
     {"/faults/*/duration", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
      "How long the fault lasts; it must end by the end of the run. Required but for clock faults, which without it "
      "last for ever (a clock fault that ends steps back, or drifts as before)."},
@@ -457,14 +463,46 @@ const std::vector<FieldSpec> kSchema = {
      "The region that goes down (`region_outage`; required there), or whose node clocks the clock fault hits."},
     {"/faults/*/node", T::String, P::Optional, "", 1, 80, false, "",
      "Clock faults: the one clock hit instead of a whole region's, `db-<region>`, `monitor-<region>` or "
-     "`resolvers-<region>`."},
+     "`resolvers-<region>`; `node_crash`: the host that crashes, `db-<region>`, `app-<region>` or "
+     "`monitor-<region>`; `gray_failure`: the database node, `db-<region>`."},
     {"/faults/*/offset", T::Duration, P::Optional, "", -kDay, kDay, false, "",
      "clock_skew: the step, signed (`\"-500ms\"` sets the clock back)."},
     {"/faults/*/drift_ppm", T::Number, P::Optional, "", -1e6, 1e6, true, "",
      "clock_drift: parts per million added to the clock's drift; the clock must keep moving (total > -1,000,000)."},
     {"/faults/*/groups", T::RegionGroups, P::Optional, "", 2, 64, false, "",
-     "Two or more disjoint, non-empty lists of regions (`partition` only; required there); regions not listed "
-     "keep all their links."},
+     "Two or more disjoint, non-empty lists of regions (`partition` and `link_degradation`; required there); the "
+     "fault touches the inter-region links between regions of different groups, and regions not listed keep all "
+     "their links."},
+    {"/faults/*/direction", T::Enum, P::Optional, "", 0, 0, false, "both|one-way",
+     "partition: `both` (the default) cuts both ways; `one-way` loses only the first group's messages to the "
+     "second (exactly two groups), while the second's reach the first: a request gets through and its answer does "
+     "not, or the other way round."},
+    {"/faults/*/scope", T::Enum, P::Optional, "", 0, 0, false, "all|control|data",
+     "partition, link_degradation: `all` (the default); `control`: only the control plane (health checks, "
+     "controller commands, consensus among controllers); `data`: only client requests and replies and replication "
+     "between database nodes. The global load balancer's health checks go over the data path, as an HTTP check "
+     "does."},
+    {"/faults/*/added_latency", T::Duration, P::Optional, "", 0, kHour, false, "",
+     "link_degradation: one-way delay added to every message crossing a degraded link (each link it crosses)."},
+    {"/faults/*/jitter", T::Distribution, P::Optional, "", 0, 0, false, "",
+     "link_degradation: a further delay drawn for each message and degraded link (a delay distribution, as "
+     "`links[*].jitter`), from the link's own stream."},
+    {"/faults/*/loss", T::Probability, P::Optional, "", 0, 1, false, "",
+     "link_degradation: probability that a message crossing a degraded link is lost. A lost request or reply is "
+     "noticed at its sender's timeout and retried as the sender retries (clients per their policy, health checks "
+     "at the next probe); a replication stream retransmits as TCP does (200 ms, doubling, at most 15 times)."},
+    {"/faults/*/slowdown", T::Number, P::Optional, "", 1, 1e6, true, "",
+     "gray_failure: the node answers this many times later than it would (its time from a request's arrival to "
+     "its answer, commits unchanged); absent, its data path fails: requests to it and its replication are lost, "
+     "while its health endpoint still answers."},
+    {"/faults/*/flapping", T::Object, P::Optional, "", 0, 0, false, "",
+     "Turns the fault on for `down`, off for `up`, on again, and so on from `at` for `duration` (the last on-period "
+     "is cut at the end); not for clock faults or maintenance. Each on-period shows as a start and an end of this "
+     "fault in the trace; its RTO is measured from its first start."},
+    {"/faults/*/flapping/down", T::Duration, P::Required, "", 0, kMaxRun, true, "",
+     "How long each on-period (the component down) lasts; more than 0."},
+    {"/faults/*/flapping/up", T::Duration, P::Required, "", 0, kMaxRun, true, "",
+     "How long each off-period (the component back) lasts; more than 0."},
 
     {"/metrics", T::Object, P::Default, "{}", 0, 0, false, "", "How metrics are computed."},
     {"/metrics/window", T::Duration, P::Default, "\"10s\"", 0.001, kDay, false, "",

@@ -8,6 +8,7 @@
 #include <xbt/log.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "models/raft.h"
 #include "models/region_router.h"
 #include "sim/engine_config.h"
+#include "sim/faults.h"
 #include "sim/footprint.h"
 #include "sim/random.h"
 #include "sim/recorder.h"
@@ -125,75 +127,6 @@ Platform build_platform(const Scenario& s) {
   return p;
 }
 
-std::vector<NetworkChange> fault_changes(const Scenario& s, const Network& net) {
-  std::vector<NetworkChange> changes;
-  for (const auto& f : s.faults) {
-    std::vector<uint16_t> elements;
-    if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) continue;  // models/clocks.h
-    if (f.kind == FaultKind::Maintenance) {
-      // The app tier stops once the load balancer has drained it, and comes back at the end.
-      const double stop = f.at_s + s.routing.global_lb.drain_s;
-      if (stop < f.at_s + f.duration_s) {
-        changes.push_back({stop, net.host_element(s.region_index(f.region), Endpoint::App), true});
-        changes.push_back({f.at_s + f.duration_s, net.host_element(s.region_index(f.region), Endpoint::App), false});
-      }
-      continue;
-    }
-    if (f.kind == FaultKind::RegionOutage) {
-      // The datacenter goes dark; its users (the client edge) and the region's network stay.
-      const int r = s.region_index(f.region);
-      for (Endpoint e : {Endpoint::App, Endpoint::Db, Endpoint::Monitor}) elements.push_back(net.host_element(r, e));
-    } else {
-      auto group_of = [&](const std::string& region) {
-        for (size_t g = 0; g < f.groups.size(); ++g)
-          if (std::find(f.groups[g].begin(), f.groups[g].end(), region) != f.groups[g].end()) return int(g);
-        return -1;
-      };
-      for (size_t l = 0; l < s.links.size(); ++l) {
-        const int ga = group_of(s.links[l].a), gb = group_of(s.links[l].b);
-        if (ga >= 0 && gb >= 0 && ga != gb)
-          elements.push_back(net.wan_element(l));
-      }
-    }
-    for (uint16_t e : elements) changes.push_back({f.at_s, e, true});
-    for (uint16_t e : elements) changes.push_back({f.at_s + f.duration_s, e, false});
-  }
-  return changes;
-}
-
-const char* fault_kind_name(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::RegionOutage: return "region_outage";
-    case FaultKind::Partition: return "partition";
-    case FaultKind::ClockSkew: return "clock_skew";
-    case FaultKind::ClockDrift: return "clock_drift";
-    case FaultKind::Maintenance: return "maintenance";
-  }
-  return "fault";
-}
-
-std::string signed_text(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%+g", v);
-  return buffer;
-}
-
-std::string fault_description(const FaultConfig& f) {
-  if (f.kind == FaultKind::RegionOutage || f.kind == FaultKind::Maintenance) return f.region;
-  if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) {
-    const std::string target = f.node.empty() ? "every clock of " + f.region : f.node;
-    return target + (f.kind == FaultKind::ClockSkew ? " steps " + signed_text(f.offset_s) + " s"
-                                                     : " drifts " + signed_text(f.drift_ppm) + " ppm");
-  }
-  std::string d;
-  for (size_t g = 0; g < f.groups.size(); ++g) {
-    d += g ? " | [" : "[";
-    for (size_t i = 0; i < f.groups[g].size(); ++i) d += (i ? ", " : "") + f.groups[g][i];
-    d += "]";
-  }
-  return d;
-}
-
 // The DNS record policy of a scenario, in region indices (models/dns.h).
 RecordPolicy record_policy(const Scenario& s, const Network& network, const std::vector<int>& node_regions) {
   RecordPolicy p;
@@ -234,11 +167,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
 
   Platform platform = build_platform(s);
-  Network network(platform.hosts, platform.lans, platform.wans, platform.wan_names);
+  Network network(platform.hosts, platform.lans, platform.wans, platform.wan_names, wan_ends(s),
+                  needs_fault_elements(s));
   network.schedule(fault_changes(s, network));
-  std::vector<std::optional<DelayDistribution>> jitter;  // wan links are s.links, in order
-  for (const auto& l : s.links) jitter.push_back(l.jitter);
-  network.set_jitter(std::move(jitter), s.seed);
+  network.set_effects(fault_effects(s, network));
 
   Recorder recorder;
   History& h = recorder.history();
@@ -477,10 +409,11 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
       FaultEventKind what;
     };
     std::vector<Edge> edges;
-    for (uint32_t i = 0; i < s.faults.size(); ++i) {
-      edges.push_back({s.faults[i].at_s, i, FaultEventKind::Start});
-      if (s.faults[i].heals) edges.push_back({s.faults[i].at_s + s.faults[i].duration_s, i, FaultEventKind::End});
-    }
+    for (uint32_t i = 0; i < s.faults.size(); ++i)
+      for (const auto& [from, to] : s.faults[i].intervals) {
+        edges.push_back({from, i, FaultEventKind::Start});
+        if (std::isfinite(to)) edges.push_back({to, i, FaultEventKind::End});
+      }
     std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.t < b.t; });
     for (const Edge& e : edges) {
       sg4::this_actor::sleep_until(e.t);
