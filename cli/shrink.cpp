@@ -489,6 +489,12 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   if (faults.empty())
     throw InputError("shrink: " + o.scenario + " has no faults: there is no fault schedule to shrink");
 
+  // The output is opened first, so that an unwritable --out fails before the search rather than after it; it is
+  // renamed into place only when a schedule is written.
+  const std::string out_path = o.out.empty() ? default_out(o.scenario) : o.out;
+  OutputFiles files;
+  std::ofstream out = files.open(out_path);
+
   char work[] = "/tmp/mrsim-shrink-XXXXXX";
   if (!::mkdtemp(work)) throw std::runtime_error("shrink: cannot create a temporary directory");
   struct RemoveDir {
@@ -513,7 +519,6 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
     throw std::runtime_error("the first run of " + o.scenario + " failed (exit " + std::to_string(original.exit_code) +
                              "): " + original.stderr_tail);
   std::vector<std::string> missed;
-  std::string held_lines;
   for (const ExpectationResult& e : evaluate_expectations(scenario, original.report)) {
     if (!e.expectation.statistic.empty()) continue;
     std::cerr << "shrink: first run: " << (e.held ? "held    " : "MISSED  ") << described(e) << "\n";
@@ -531,15 +536,30 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
               << join(missed) << ")\n";
     return 0;
   }
-  const std::vector<std::string> targets = o.expect.empty() ? missed : std::vector<std::string>{o.expect};
+  std::vector<std::string> targets = o.expect.empty() ? missed : std::vector<std::string>{o.expect};
+  // A miss that the run without any fault has too (with a value: rto_s is undefined without faults) is not the
+  // faults' doing. The search looks for the others; when every target is such a miss, the schedule is empty.
+  std::vector<std::string> not_the_faults;
+  const bool have_empty_run = first.size() > 1 && !results[1].timed_out;
+  if (have_empty_run && results[1].ok)
+    for (const ExpectationResult& e : evaluate_expectations(scenario, results[1].report))
+      if (!e.held && e.found && std::find(targets.begin(), targets.end(), e.expectation.metric) != targets.end())
+        not_the_faults.push_back(e.expectation.metric);
+  const bool needs_no_fault = !targets.empty() && not_the_faults.size() == targets.size();
+  if (!not_the_faults.empty() && !needs_no_fault) {
+    std::vector<std::string> rest;
+    for (const std::string& t : targets)
+      if (std::find(not_the_faults.begin(), not_the_faults.end(), t) == not_the_faults.end()) rest.push_back(t);
+    targets = rest;
+    std::cerr << "shrink: " << join(not_the_faults) << " misses without any fault too: left out; the search keeps "
+              << join(targets) << " missing\n";
+  }
   search.set_targets({targets.begin(), targets.end()});
   search.remember(faults, search.judge(original, false));
-  if (first.size() > 1 && !results[1].timed_out) search.remember({}, search.judge(results[1], true));
+  if (have_empty_run) search.remember({}, search.judge(results[1], true));
 
   // 2. and 3.: which faults, then how little of each.
   Faults best;
-  const Outcome* without = search.cached({});
-  const bool needs_no_fault = without && without->verdict == Verdict::Misses;
   if (!needs_no_fault) {
     best = ddmin(search, faults);
     best = shrink_intervals(search, best, scenario.duration_s);
@@ -548,31 +568,26 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   const std::string misses = outcome ? outcome->misses : std::string();
 
   // The schedule as a scenario that replays the miss.
-  const std::string out_path = o.out.empty() ? default_out(o.scenario) : o.out;
   Json shrunk = search.candidate_document(best);
   shrunk["name"] = suffixed(scenario.name, "-shrunk");
   std::string from = o.scenario;
-  for (const std::string& set : o.sets) from += " --set " + set;
+  for (const std::string& set : o.sets) from += " --set " + shell_word(set);
   if (o.seed) from += " --seed " + std::to_string(*o.seed);
   shrunk["description"] = cut(
       "Shrunk by mrsim shrink from " + from + " (seed " + std::to_string(scenario.seed) + "): " +
-      (needs_no_fault ? "none of its " + std::to_string(faults.size()) + " faults, for it misses without any"
+      (needs_no_fault ? "no fault: the expectation misses without any of its " + std::to_string(faults.size())
                       : std::to_string(best.size()) + " of its " + std::to_string(faults.size()) +
                             " faults, the fewest and shortest found that still make " + join(targets) + " miss") +
       ": " + misses + (search.cut_short().empty() ? "" : "; the search was cut short: " + search.cut_short()) +
       ". The original's description: " + scenario.description,
       4000);
   load_scenario_text(shrunk.dump(), out_path, {}, std::nullopt);  // the written file replays as it ran
-  {
-    OutputFiles files;
-    auto out = files.open(out_path);
-    const nlohmann::ordered_json original = read_original(o.scenario);
-    write_json(out, like(shrunk, original.is_object() ? &original : nullptr, true), 0);
-    out << '\n';
-    out.close();
-    if (!out) throw InputError(out_path + ": cannot write");
-    files.commit();
-  }
+  const nlohmann::ordered_json as_written = read_original(o.scenario);
+  write_json(out, like(shrunk, as_written.is_object() ? &as_written : nullptr, true), 0);
+  out << '\n';
+  out.close();
+  if (!out) throw InputError(out_path + ": cannot write");
+  files.commit();
 
   if (needs_no_fault)
     std::cout << "shrink: without any fault still: " << misses << "; the faults are not the cause\n";
@@ -580,6 +595,8 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
     std::cout << "shrink: " << best.size() << " of " << faults.size() << " faults still make " << join(targets)
               << " miss: " << misses << "\n";
   for (const Json& f : best) std::cout << "  " << one_line(f) << "\n";
+  if (!not_the_faults.empty() && !needs_no_fault)
+    std::cout << "left out: " << join(not_the_faults) << ", which misses without any fault too\n";
   if (!search.cut_short().empty())
     std::cout << "the search was cut short: " << search.cut_short()
               << "; the schedule written is the smallest found so far, and it still misses\n";
