@@ -87,9 +87,9 @@ compare   runs A and B (two files, or one with --set-a / --set-b) on the same se
 shrink    for a scenario whose "expect" misses (typically under many faults), searches for a minimal fault
           schedule that still misses: delta debugging over the fault list, then each remaining fault's duration and
           start bisected; one process per candidate, all cores unless --jobs. A candidate still misses when one of
-          the expectations that missed in the first run misses again (--expect NAME: when that one does). Writes the
-          schedule as a scenario, with the original's expect block (--out, default <stem>.shrunk.json here), and
-          prints it and its replay command. The search stops after --max-runs runs (300) or --max-time of wall
+          the expectations that missed in the first run (and not in the run without faults) misses again
+          (--expect NAME: when that one does). Writes the schedule as a scenario, with the original's expect block
+          (--out, default <stem>.shrunk.json here), and prints it and its replay command. The search stops after --max-runs runs (300) or --max-time of wall
           time (10m) and then writes the smallest schedule found so far. Exit 0 when every expectation holds
           (nothing to shrink), 1 when a schedule was written (docs/shrink.md).
 export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for ui.perfetto.dev and
