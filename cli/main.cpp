@@ -89,9 +89,10 @@ shrink    for a scenario whose "expect" misses (typically under many faults), se
           start bisected; one process per candidate, all cores unless --jobs. A candidate still misses when one of
           the expectations that missed in the first run (and not in the run without faults) misses again
           (--expect NAME: when that one does). Writes the schedule as a scenario, with the original's expect block
-          (--out, default <stem>.shrunk.json here), and prints it and its replay command. The search stops after --max-runs runs (300) or --max-time of wall
-          time (10m) and then writes the smallest schedule found so far. Exit 0 when every expectation holds
-          (nothing to shrink), 1 when a schedule was written (docs/shrink.md).
+          (--out, default <stem>.shrunk.json here), and prints it and its replay command. The search stops after
+          --max-runs runs (300) or --max-time of wall time (10m) and then writes the smallest schedule found so
+          far. Exit 0 when every expectation holds (nothing to shrink), 1 when a schedule was written
+          (docs/shrink.md).
 export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for ui.perfetto.dev and
           chrome://tracing: node roles, health verdicts and faults as slices, decisions and DNS changes as
           instants, lag, success ratio, stale reads and clock offsets as counters.
@@ -579,6 +580,8 @@ int main(int argc, char** argv) {
       else std::cout << scenario_reference_markdown();
       return kExitOk;
     }
-    throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, shrink, export, bench or schema (see mrsim --help)");
+    throw InputError("unknown command \"" + command +
+                     "\": expected run, check, validate, sweep, merge, compare, shrink, export, bench or schema (see "
+                     "mrsim --help)");
   });
 }

@@ -77,9 +77,13 @@ std::string cut(const std::string& text, size_t max) {
   return text.substr(0, n) + "...";
 }
 
-std::string suffixed(const std::string& name, const std::string& suffix) { return cut(name, 200 - suffix.size()) + suffix; }
+std::string suffixed(const std::string& name, const std::string& suffix) {
+  return cut(name, 200 - suffix.size()) + suffix;
+}
 
-std::string key_of(const Faults& faults) { return Json(faults).dump(); }
+std::string key_of(const Faults& faults) {
+  return Json(faults).dump();
+}
 
 std::string seconds(double s) {
   char buf[32];
@@ -91,8 +95,13 @@ class Search {
  public:
   Search(const ShrinkOptions& o, const Json& document, const Scenario& scenario, const Simulate& simulate,
          std::string work)
-      : o_(o), document_(document), scenario_(scenario), simulate_(simulate), work_(std::move(work)),
-        jobs_(o.jobs ? o.jobs : default_jobs()), start_(std::chrono::steady_clock::now()) {}
+      : o_(o),
+        document_(document),
+        scenario_(scenario),
+        simulate_(simulate),
+        work_(std::move(work)),
+        jobs_(o.jobs ? o.jobs : default_jobs()),
+        start_(std::chrono::steady_clock::now()) {}
 
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
   uint64_t runs() const { return runs_; }
@@ -129,7 +138,8 @@ class Search {
     if (!r.ok) {
       ++errors_;
       if (first_error_.empty())
-        first_error_ = "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") + ": " + r.stderr_tail;
+        first_error_ =
+            "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") + ": " + r.stderr_tail;
       out.verdict = Verdict::Error;
       return out;
     }
@@ -176,8 +186,8 @@ class Search {
       }
       remember(batch[i], judge(results[i], batch[i].empty()));
     }
-    std::fprintf(stderr, "shrink: %llu runs, %s: %s\n", static_cast<unsigned long long>(runs_), seconds(elapsed()).c_str(),
-                 status_.c_str());
+    std::fprintf(stderr, "shrink: %llu runs, %s: %s\n", static_cast<unsigned long long>(runs_),
+                 seconds(elapsed()).c_str(), status_.c_str());
     return cut_short_.empty();
   }
 
@@ -314,8 +324,8 @@ Faults shrink_intervals(Search& search, Faults c, double run_end) {
   for (size_t k = 0; k < c.size() && search.cut_short().empty(); ++k) {
     const std::optional<double> at = duration_field(c[k], "at");
     if (!at) continue;
-    search.set_status("fault " + std::to_string(k + 1) + " of " + std::to_string(c.size()) + " (" +
-                      fault_kind(c[k]) + "): bisecting its interval");
+    search.set_status("fault " + std::to_string(k + 1) + " of " + std::to_string(c.size()) + " (" + fault_kind(c[k]) +
+                      "): bisecting its interval");
     if (const std::optional<double> duration = duration_field(c[k], "duration")) {
       const double resolution = std::max(1.0, 0.01 * *duration);
       auto with_duration = [&](double d) {
@@ -479,7 +489,8 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
     if (std::find(all.begin(), all.end(), o.expect) == all.end())
       throw InputError("--expect " + o.expect + ": " + o.scenario + " has no such expectation; it has " + join(all));
     if (std::find(plain.begin(), plain.end(), o.expect) == plain.end())
-      throw InputError("--expect " + o.expect + ": a statistic over seeds; shrink works on the run's own expectations (" +
+      throw InputError("--expect " + o.expect +
+                       ": a statistic over seeds; shrink works on the run's own expectations (" +
                        (plain.empty() ? std::string("none here") : join(plain)) + ")");
   }
   if (plain.empty())
@@ -524,16 +535,17 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
     std::cerr << "shrink: first run: " << (e.held ? "held    " : "MISSED  ") << described(e) << "\n";
     if (!e.held) missed.push_back(e.expectation.metric);
   }
-  const std::string skipped =
-      over_seeds.empty() ? "" : " (not looked at: the statistics over seeds " + join(over_seeds) + "; mrsim check runs them)";
+  const std::string skipped = over_seeds.empty() ? ""
+                                                 : " (not looked at: the statistics over seeds " + join(over_seeds) +
+                                                       "; mrsim check runs them)";
   if (missed.empty()) {
     std::cout << "shrink: every expectation of " << o.scenario << " holds (" << join(plain) << ")" << skipped
               << ": nothing to shrink\n";
     return 0;
   }
   if (!o.expect.empty() && std::find(missed.begin(), missed.end(), o.expect) == missed.end()) {
-    std::cout << "shrink: " << o.expect << " holds in the run of " << o.scenario << ": nothing to shrink (missed: "
-              << join(missed) << ")\n";
+    std::cout << "shrink: " << o.expect << " holds in the run of " << o.scenario
+              << ": nothing to shrink (missed: " << join(missed) << ")\n";
     return 0;
   }
   std::vector<std::string> targets = o.expect.empty() ? missed : std::vector<std::string>{o.expect};
@@ -575,11 +587,11 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   if (o.seed) from += " --seed " + std::to_string(*o.seed);
   shrunk["description"] = cut(
       "Shrunk by mrsim shrink from " + from + " (seed " + std::to_string(scenario.seed) + "): " +
-      (needs_no_fault ? "no fault: the expectation misses without any of its " + std::to_string(faults.size())
-                      : std::to_string(best.size()) + " of its " + std::to_string(faults.size()) +
-                            " faults, the fewest and shortest found that still make " + join(targets) + " miss") +
-      ": " + misses + (search.cut_short().empty() ? "" : "; the search was cut short: " + search.cut_short()) +
-      ". The original's description: " + scenario.description,
+          (needs_no_fault ? "no fault: the expectation misses without any of its " + std::to_string(faults.size())
+                          : std::to_string(best.size()) + " of its " + std::to_string(faults.size()) +
+                                " faults, the fewest and shortest found that still make " + join(targets) + " miss") +
+          ": " + misses + (search.cut_short().empty() ? "" : "; the search was cut short: " + search.cut_short()) +
+          ". The original's description: " + scenario.description,
       4000);
   load_scenario_text(shrunk.dump(), out_path, {}, std::nullopt);  // the written file replays as it ran
   const nlohmann::ordered_json as_written = read_original(o.scenario);
@@ -603,8 +615,9 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   std::cout << "runs: " << search.runs() << " (at most " << o.max_runs << "), wall time " << seconds(search.elapsed())
             << "\n";
   if (search.errors())
-    std::cout << search.errors() << " candidate(s) did not run to the end and counted as not missing; the first: "
-              << search.first_error() << "\n";
+    std::cout << search.errors()
+              << " candidate(s) did not run to the end and counted as not missing; the first: " << search.first_error()
+              << "\n";
   std::cout << "written: " << out_path << "\nreplay: mrsim run " << shell_word(out_path) << "\n";
   return 1;
 }
