@@ -138,6 +138,7 @@ foreach(case "planted;shrink finds a planted single culprit among 20 random faul
            COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/shrink-${name} -DCASE=${name}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/shrink.cmake)
+  set_tests_properties("cli: ${what}" PROPERTIES PROCESSORS 2)  # shrink runs its candidates on every core
 endforeach()
 
 # CI gates (docs/sweeps.md): statistics over seeds in "expect", JUnit XML, baselines.
