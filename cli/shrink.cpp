@@ -130,9 +130,10 @@ class Search {
     return results;
   }
 
-  // The expectations whose miss counts, and whether the empty schedule may count when its value is absent.
+  // The expectations whose miss counts.
   void set_targets(std::set<std::string> targets) { targets_ = std::move(targets); }
 
+  // Whether a run still misses: a target misses (for the run without faults, with a value).
   Outcome judge(const RunResult& r, bool no_faults) {
     Outcome out;
     if (!r.ok) {
