@@ -28,6 +28,7 @@
 #include "cli/output_files.h"
 #include "cli/perfetto.h"
 #include "cli/runner.h"
+#include "cli/shrink.h"
 #include "cli/sweep.h"
 #include "sim/checkers.h"
 #include "sim/engine_config.h"
@@ -61,6 +62,8 @@ usage:
   mrsim merge DIR... --out DIR
   mrsim compare A [B] [--seeds 1..20] [--set PATH=VALUE]... [--set-a PATH=VALUE]... [--set-b PATH=VALUE]...
                       [--jobs N] [--report R.json]
+  mrsim shrink SCENARIO [--expect NAME] [--seed N] [--set PATH=VALUE]... [--out FILE] [--max-runs 300]
+                       [--max-time 10m] [--jobs N]
   mrsim export --perfetto TRACE.json -o OUT.json
   mrsim schema [--json]        print the scenario reference (docs/scenarios.md), or with --json a JSON Schema
                                (draft 2020-12) of scenario files, for editors
@@ -81,6 +84,15 @@ merge     combines the DIRs of one sweep's shards into --out, refusing other swe
           runs are missing (listed).
 compare   runs A and B (two files, or one with --set-a / --set-b) on the same seeds and prints each headline
           metric's means, the paired difference B - A with its 95 % confidence interval, and the better side.
+shrink    for a scenario whose "expect" misses (typically under many faults), searches for a minimal fault
+          schedule that still misses: delta debugging over the fault list, then each remaining fault's duration and
+          start bisected; one process per candidate, all cores unless --jobs. A candidate still misses when one of
+          the expectations that missed in the first run (and not in the run without faults) misses again
+          (--expect NAME: when that one does). Writes the schedule as a scenario, with the original's expect block
+          (--out, default <stem>.shrunk.json here), and prints it and its replay command. The search stops after
+          --max-runs runs (300) or --max-time of wall time (10m) and then writes the smallest schedule found so
+          far. Exit 0 when every expectation holds (nothing to shrink), 1 when a schedule was written
+          (docs/shrink.md).
 export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for ui.perfetto.dev and
           chrome://tracing: node roles, health verdicts and faults as slices, decisions and DNS changes as
           instants, lag, success ratio, stale reads and clock offsets as counters.
@@ -410,6 +422,8 @@ int main(int argc, char** argv) {
     std::string tolerance_text, perfetto_trace;
     std::string seeds_text, out_dir;
     unsigned jobs = 0;
+    ShrinkOptions shrink;
+    std::string max_time_text, max_runs_text;
     po::options_description opts;
     opts.add_options()("scenario", po::value(&o.scenarios)->multitoken(), "")("set", po::value(&o.sets)->composing(), "")(
         "cfg", po::value(&o.engine_config)->composing(), "")(
@@ -423,6 +437,8 @@ int main(int argc, char** argv) {
         "junit", po::value(&check.junit_path), "")("baseline", po::value(&check.baseline_path), "")(
         "update-baseline", "")("json", "")("perfetto", po::value(&perfetto_trace), "")(
         "output,o", po::value(&out_dir), "")("tolerance", po::value(&tolerance_text), "")(
+        "expect", po::value(&shrink.expect), "")("max-runs", po::value(&max_runs_text), "")(
+        "max-time", po::value(&max_time_text), "")(
         "help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
@@ -464,9 +480,12 @@ int main(int argc, char** argv) {
     only_with("grid", {"sweep"});
     only_with("shard", {"sweep"});
     only_with("run-timeout", {"sweep"});
-    only_with("out", {"sweep", "merge"});
+    only_with("out", {"sweep", "merge", "shrink"});
     only_with("seeds", {"sweep", "compare"});
-    only_with("jobs", {"sweep", "compare", "check"});
+    only_with("jobs", {"sweep", "compare", "check", "shrink"});
+    only_with("expect", {"shrink"});
+    only_with("max-runs", {"shrink"});
+    only_with("max-time", {"shrink"});
     only_with("junit", {"check"});
     only_with("json", {"schema"});
     only_with("perfetto", {"export"});
@@ -491,6 +510,30 @@ int main(int argc, char** argv) {
       return cmd_sweep(sweep, simulate_report);
     }
     if (command == "merge") return cmd_merge(o.scenarios, out_dir);
+    if (command == "shrink") {
+      if (o.scenarios.size() != 1) throw InputError("shrink: expected exactly one scenario file");
+      if (!o.engine_config.empty()) throw InputError("shrink: --cfg goes with run, check and bench");
+      if (vm.count("max-memory")) throw InputError("shrink: --max-memory goes with run, check and bench");
+      shrink.scenario = o.scenarios[0];
+      shrink.sets = o.sets;
+      shrink.seed = o.seed;
+      shrink.out = out_dir;
+      shrink.jobs = jobs;
+      if (vm.count("max-runs")) {
+        const std::string& t = max_runs_text;
+        if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos || std::stoul(t) < 1)
+          throw InputError("--max-runs: expected a whole number of runs from 1 to 999999999, found \"" + t + "\"");
+        shrink.max_runs = std::stoul(t);
+      }
+      if (vm.count("max-time")) {
+        try {
+          shrink.max_time_s = parse_duration_s(max_time_text);
+        } catch (const std::exception&) {
+          throw InputError("--max-time: expected a duration such as 10m or 90s, found \"" + max_time_text + "\"");
+        }
+      }
+      return cmd_shrink(shrink, simulate_report);
+    }
     if (command == "compare") {
       if (o.scenarios.empty() || o.scenarios.size() > 2) throw InputError("compare: expected one or two scenario files");
       if (o.seed) throw InputError("compare: give the seeds with --seeds, not --seed");
@@ -537,6 +580,8 @@ int main(int argc, char** argv) {
       else std::cout << scenario_reference_markdown();
       return kExitOk;
     }
-    throw InputError("unknown command \"" + command + "\": expected run, check, validate, sweep, merge, compare, export, bench or schema (see mrsim --help)");
+    throw InputError("unknown command \"" + command +
+                     "\": expected run, check, validate, sweep, merge, compare, shrink, export, bench or schema (see "
+                     "mrsim --help)");
   });
 }

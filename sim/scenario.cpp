@@ -597,6 +597,12 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
   return load_scenario_text(read_file(path), path, sets, seed_override);
 }
 
+nlohmann::json scenario_document(const std::string& path, const std::vector<std::string>& sets) {
+  json document = parse_json(read_file(path), path);
+  for (const std::string& argument : sets) apply_set(document, argument, path);
+  return document;
+}
+
 std::string scenario_reference_markdown() {
   std::vector<std::pair<std::string, std::string>> aliases;
   for (const ExpectationAlias& a : expectation_aliases()) aliases.emplace_back(a.name, a.meaning);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,11 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
 // As above, for text already in memory; `origin` stands for the file name in messages and gives the default name.
 Scenario load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& sets,
                             std::optional<uint64_t> seed_override);
+
+// The file's JSON with the --set overrides applied, neither validated nor filled with defaults (load_scenario_file
+// does both): what `mrsim shrink` edits and writes back. Throws InputError for an unreadable file, bad JSON or a bad
+// --set path, as load_scenario_file does.
+nlohmann::json scenario_document(const std::string& path, const std::vector<std::string>& sets);
 
 // The text of docs/scenarios.md, generated from the schema table.
 std::string scenario_reference_markdown();

@@ -126,6 +126,21 @@ add_test(NAME "cli: sweep, resume after kill -9, failed runs, shards merged, com
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sweep.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/sweep)
 
+# mrsim shrink (docs/shrink.md): a planted culprit among 20 faults is found and its interval shrunk; expectations
+# that all hold, an unknown --expect, and a run budget that cuts the search short.
+foreach(case "planted;shrink finds a planted single culprit among 20 random faults"
+             "holds;shrink on a scenario whose expectations all hold says so and exits 0"
+             "unknown;shrink with an unknown --expect exits 2 naming the expectations there are"
+             "budget;shrink cut short by --max-runs still writes a smaller schedule that misses")
+  list(GET case 0 name)
+  list(GET case 1 what)
+  add_test(NAME "cli: ${what}"
+           COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSOURCE=${PROJECT_SOURCE_DIR}
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/shrink-${name} -DCASE=${name}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/shrink.cmake)
+  set_tests_properties("cli: ${what}" PROPERTIES PROCESSORS 2)  # shrink runs its candidates on every core
+endforeach()
+
 # CI gates (docs/sweeps.md): statistics over seeds in "expect", JUnit XML, baselines.
 add_test(NAME "cli: check gates: statistics over seeds, JUnit XML, baselines"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/check_gates.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
