@@ -1,6 +1,7 @@
 // Property test: every valid fault schedule finishes. For each scenario given on the command line it runs the
 // schedules that once broke a run (regression_faults), then draws random
-// schedules of region outages, partitions and clock faults — overlapping, back to back, repeating on one region within seconds,
+// schedules of every fault kind (region outages, partitions one-way or of one plane, degraded links, node crashes,
+// gray failures, clock faults, some flapping) — overlapping, back to back, repeating on one region within seconds,
 // starting at t = 0, ending at the end of the run — runs each to the end (simulation, every checker, the report)
 // in a child process of its own (SimGrid allows one simulation per process), and fails if any child crashes,
 // deadlocks, throws, or outlives a wall-clock bound. A failing schedule is written out as a scenario file with
@@ -71,6 +72,18 @@ json random_faults(RandomStream& r, const std::vector<std::string>& regions) {
         f["drift_ppm"] = (back ? -1.0 : 1.0) * double(1 + r.uniform_index(500));
       }
       if (r.bernoulli(0.3)) f.erase("duration");
+    } else if (r.bernoulli(0.2)) {
+      // One host: a crash of any of a region's hosts, or a gray failure (failing or slow) of its database node.
+      const std::string region = regions[r.uniform_index(uint32_t(regions.size()))];
+      if (r.bernoulli(0.5)) {
+        const char* hosts[] = {"db-", "app-", "monitor-"};
+        f["kind"] = "node_crash";
+        f["node"] = hosts[r.uniform_index(3)] + region;
+      } else {
+        f["kind"] = "gray_failure";
+        f["node"] = "db-" + region;
+        if (r.bernoulli(0.5)) f["slowdown"] = double(2 + r.uniform_index(50));
+      }
     } else if (regions.size() < 2 || r.bernoulli(0.6)) {
       f["kind"] = "region_outage";
       f["region"] = regions[r.uniform_index(uint32_t(regions.size()))];
@@ -85,7 +98,19 @@ json random_faults(RandomStream& r, const std::vector<std::string>& regions) {
       if (b.empty()) b.push_back(regions[(lone + 1) % regions.size()]);
       f["kind"] = "partition";
       f["groups"] = {a, b};
+      const char* scopes[] = {"all", "control", "data"};
+      if (r.bernoulli(0.3)) f["scope"] = scopes[r.uniform_index(3)];
+      if (r.bernoulli(0.2)) {
+        f["kind"] = "link_degradation";
+        f["added_latency"] = seconds(double(r.uniform_index(200)) / 1000);
+        f["loss"] = double(r.uniform_index(11)) / 10;
+      } else if (r.bernoulli(0.3)) {
+        f["direction"] = "one-way";
+      }
     }
+    // Any fault but a clock fault may flap, down and up for a few seconds each.
+    if (f.contains("duration") && f["kind"] != "clock_skew" && f["kind"] != "clock_drift" && r.bernoulli(0.1))
+      f["flapping"] = {{"down", seconds(double(1 + r.uniform_index(5)))}, {"up", seconds(double(1 + r.uniform_index(5)))}};
     faults.push_back(f);
     prev_at = at;
     prev_end = at + length;
