@@ -10,6 +10,9 @@
 // timeout, so we do too before counting it. Probe phases are drawn per target, so checkers do not fire in lockstep.
 // Several vantages each run their own checkers (one per node) on their region's monitor host; HealthBoard combines
 // their verdicts.
+// Faults SimGrid's links cannot express (a one-way or control-plane cut, a degraded or lossy link; sim/faults.h) are
+// applied by call_node itself: a request on a cut way is lost (the caller waits out its timeout), a degraded way adds
+// its delay, and the agent drops its answer when the way back is cut or loses it, after it has acted on the command.
 // Leaves out: the prober's own host failing over to another.
 #pragma once
 
