@@ -263,6 +263,32 @@ std::string report_text(const Json& report) {
     t.print(out);
   }
 
+  if (report.contains("long_run")) {
+    const Json& lr = at(report, {"long_run"});
+    out << "\nDowntime over the run (time a client region is down: docs/metrics.md, \"Long runs\")\n";
+    Table t({"client region", "downtime min", "availability", "nines"});
+    auto row = [&](const std::string& name, const Json& d) {
+      t.add({name, cell(at(d, {"downtime_minutes"}), 1), percent(at(d, {"availability"})), cell(at(d, {"nines"}), 2)});
+    };
+    row("(any)", at(lr, {"overall"}));
+    const Json& by_region = at(lr, {"by_region"});
+    if (by_region.is_object())
+      for (auto it = by_region.begin(); it != by_region.end(); ++it) row(it.key(), it.value());
+    t.print(out);
+    const Json& inc = at(lr, {"incidents"});
+    out << "\nIncidents: " << cell(at(inc, {"count"})) << " (" << cell(at(inc, {"not_recovered"}))
+        << " not recovered), " << cell(at(inc, {"lost_writes"})) << " lost writes, failover made "
+        << cell(at(inc, {"worse_incidents"})) << " worse; " << cell(at(inc, {"failovers_outside_incidents"}))
+        << " failovers outside incidents (s)\n";
+    Table d({"over incidents", "count", "mean", "p50", "p95", "max"});
+    for (const char* key : {"rto_s", "data_loss_window_s", "client_recovery_p99_s", "downtime_s"}) {
+      const Json& v = at(inc, {key});
+      d.add({key, cell(at(v, {"count"})), cell(at(v, {"mean_s"})), cell(at(v, {"p50_s"})), cell(at(v, {"p95_s"})),
+             cell(at(v, {"max_s"}))});
+    }
+    d.print(out);
+  }
+
   out << "\nLatency of successful ops (s)\n";
   {
     const Json& l = at(report, {"latency"});
