@@ -385,6 +385,10 @@ Scenario build_scenario(const json& j) {
   }
   if (rt.contains("negative_ttl")) s.routing.negative_ttl_s = seconds(rt, "negative_ttl");
   if (rt.contains("endpoints")) s.routing.endpoints = rt.at("endpoints").get<std::vector<std::string>>();
+  if (rt.contains("serve_stale")) {
+    const json& ss = rt.at("serve_stale");
+    s.routing.serve_stale = {ss.at("enabled").get<bool>(), seconds(ss, "max_stale"), seconds(ss, "stale_answer_ttl")};
+  }
   if (rt.contains("circuit_breaker")) {
     const json& cb = rt.at("circuit_breaker");
     s.routing.circuit_breaker = {true, u32(cb, "failure_threshold"), seconds(cb, "open")};
@@ -460,6 +464,7 @@ Scenario build_scenario(const json& j) {
                  : kind == "clock_skew"  ? FaultKind::ClockSkew
                  : kind == "clock_drift" ? FaultKind::ClockDrift
                  : kind == "maintenance" ? FaultKind::Maintenance
+                 : kind == "dns_outage"  ? FaultKind::DnsOutage
                                          : FaultKind::RegionOutage;
     fault.heals = f.contains("duration");
     if (fault.heals) fault.duration_s = seconds(f, "duration");

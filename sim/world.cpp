@@ -168,6 +168,7 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::ClockSkew: return "clock_skew";
     case FaultKind::ClockDrift: return "clock_drift";
     case FaultKind::Maintenance: return "maintenance";
+    case FaultKind::DnsOutage: return "dns_outage";
   }
   return "fault";
 }
@@ -179,6 +180,7 @@ std::string signed_text(double v) {
 }
 
 std::string fault_description(const FaultConfig& f) {
+  if (f.kind == FaultKind::DnsOutage) return "authoritative DNS unreachable";
   if (f.kind == FaultKind::RegionOutage || f.kind == FaultKind::Maintenance) return f.region;
   if (f.kind == FaultKind::ClockSkew || f.kind == FaultKind::ClockDrift) {
     const std::string target = f.node.empty() ? "every clock of " + f.region : f.node;
@@ -269,6 +271,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
 
   AuthoritativeDns dns(s.routing, recorder, h.regions);
   if (s.routing.policy != "failover") dns.set_policy(record_policy(s, network, node_regions));
+  std::vector<std::pair<double, double>> dns_outages;
+  for (const auto& f : s.faults)
+    if (f.kind == FaultKind::DnsOutage) dns_outages.insert(dns_outages.end(), f.intervals.begin(), f.intervals.end());
+  dns.set_outages(std::move(dns_outages));
   std::vector<int> client_regions;
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());
