@@ -152,6 +152,19 @@ int AuthoritativeDns::answer(int record, double t) const {
   return versions.front().region;
 }
 
+void AuthoritativeDns::set_outages(std::vector<std::pair<double, double>> intervals) {
+  outages_ = std::move(intervals);
+  std::sort(outages_.begin(), outages_.end());
+}
+
+bool AuthoritativeDns::out(double t) const {
+  for (const auto& [start, end] : outages_) {
+    if (t < start) return false;
+    if (t < end) return true;
+  }
+  return false;
+}
+
 int AuthoritativeDns::latest_requested(int record) const { return requested_[record]; }
 
 int WriteRecords::home_region(uint32_t client, uint32_t key) const {
@@ -228,9 +241,20 @@ int ResolverPool::resolve(uint32_t client, int record, double t) {
   const double local = clock_.local_time(t);
   const double keep = extra_s_[resolver];
   if (local >= e.expires_local + keep) {
+    if (authority_.has_outages() && authority_.out(t)) return unreachable(e, local, keep);
     e.region = authority_.drawn(record) ? authority_.draw(record, t, draws_) : authority_.answer(record, t);
     e.expires_local = local + (e.region < 0 ? negative_ttl_s_ : config_.ttl_s);
+    e.stale = false;
   }
+  return e.region;
+}
+
+int ResolverPool::unreachable(Entry& e, double local, double keep) {
+  const ServeStaleConfig& ss = config_.serve_stale;
+  if (!e.stale) e.stale = true, e.stale_since_local = e.expires_local + keep;
+  // A cached "no answer" has nothing to serve stale; past max_stale the answer is gone (SERVFAIL, not cached).
+  if (!ss.enabled || e.region < 0 || local - e.stale_since_local >= ss.max_stale_s) return RecordPolicy::kNoAnswer;
+  e.expires_local = local + ss.stale_answer_ttl_s - keep;  // served stale, and retried after its TTL
   return e.region;
 }
 

@@ -31,8 +31,18 @@
 // Client caches (ClientDnsCache): a fraction of logical clients keep the answer they got for their own TTL, or for
 // ever, on top of their resolver's cache, as the JVM does with networkaddress.cache.ttl; they keep only answers,
 // never a "no answer" (the JVM's negative cache is separate and short), and fill at their first use.
-// Leaves out: the query round trip to the authoritative servers (resolution is instant), DNS outages (capability 4), Route 53's geoproximity bias and the nesting of
-// geolocation areas (a map entry names a client region, else the default answers).
+// DNS outages (a `dns_outage` fault, set_outages): while the authoritative service cannot be reached, a resolver
+// whose answer has expired cannot refresh it. With RFC 8767 serve-stale (`routing.serve_stale`, as BIND's
+// stale-answer-enable or Unbound's serve-expired) it keeps serving that answer while it is expired for less than
+// `max_stale`, trying the authoritative servers again `stale_answer_ttl` later each time (RFC 8767's failure recheck
+// timer; BIND's stale-refresh-time); past `max_stale`, or without serve-stale, it answers SERVFAIL, and the client
+// fails the attempt at once, as on a "no answer". A SERVFAIL is not cached: the next query tries again. A resolver
+// holding a fresh answer is unaffected. Record changes made during the outage reach a resolver only at its first
+// refresh after the outage ends (its next expiry, or the end of its stale answer's TTL).
+// Leaves out: the query round trip to the authoritative servers (resolution is instant; RFC 8767's client response
+// timer, the 1.8 s a resolver waits before answering stale, is not modelled), outages of the resolvers themselves,
+// caching of SERVFAILs (RFC 9520), Route 53's geoproximity bias and the nesting of geolocation areas (a map entry
+// names a client region, else the default answers).
 #pragma once
 
 #include <cstdint>
@@ -101,6 +111,10 @@ class AuthoritativeDns {
   bool drawn(int record) const { return drawn_[record]; }
   int draw(int record, double t, RandomStream& stream) const;
   double ttl_s() const { return config_.ttl_s; }
+  // DNS outages: [start, end) intervals of true time in which resolvers cannot reach the authoritative servers.
+  void set_outages(std::vector<std::pair<double, double>> intervals);
+  bool has_outages() const { return !outages_.empty(); }
+  bool out(double t) const;
 
  std::string record_name(int record) const;
 
@@ -121,6 +135,7 @@ class AuthoritativeDns {
   std::vector<Health> health_;      // healthy regions, in time order (policy records only)
   std::vector<int> requested_;      // by record: the controller's last request (policy records ignore it)
   std::vector<bool> drawn_;         // by record
+  std::vector<std::pair<double, double>> outages_;  // in time order
   Recorder& recorder_;
   std::vector<std::string> region_names_;
   std::vector<std::vector<Version>> records_;  // per record, in time order
@@ -155,12 +170,17 @@ class ResolverPool {
   // Region the client will contact, or RecordPolicy::kNoAnswer when the authoritative servers had none.
   int resolve(uint32_t client, int record, double t);
   double extra_s(uint32_t resolver) const { return extra_s_[resolver]; }  // beyond the TTL; 0 honours it
+  // When a resolver's cached answer for `record` expires (local time; during a stale answer: its next retry).
+  double expires_local(uint32_t resolver, int record) const { return caches_[resolver][record].expires_local; }
 
  private:
   struct Entry {
     int region = -1;
-    double expires_local = 0;
+    bool stale = false;            // served past its expiry during a DNS outage
+    double expires_local = 0;      // stale: when the resolver tries the authoritative servers again
+    double stale_since_local = 0;  // stale: when the answer expired
   };
+  int unreachable(Entry& e, double local, double keep);  // an expired answer during a DNS outage
   RoutingConfig config_;
   const LocalClock& clock_;  // the region's resolvers clock (models/clocks.h)
   const AuthoritativeDns& authority_;

@@ -386,6 +386,10 @@ Scenario build_scenario(const json& j) {
   }
   if (rt.contains("negative_ttl")) s.routing.negative_ttl_s = seconds(rt, "negative_ttl");
   if (rt.contains("endpoints")) s.routing.endpoints = rt.at("endpoints").get<std::vector<std::string>>();
+  if (rt.contains("serve_stale")) {
+    const json& ss = rt.at("serve_stale");
+    s.routing.serve_stale = {ss.at("enabled").get<bool>(), seconds(ss, "max_stale"), seconds(ss, "stale_answer_ttl")};
+  }
   if (rt.contains("circuit_breaker")) {
     const json& cb = rt.at("circuit_breaker");
     s.routing.circuit_breaker = {true, u32(cb, "failure_threshold"), seconds(cb, "open")};

@@ -83,6 +83,17 @@ class Walker {
     if (pattern.rfind("/faults_random/", 0) == 0) check_random_class(obj, pattern, pointer);
   }
 
+  // routing.serve_stale goes with routing kind "dns"; filled with its defaults when a dns_outage fault needs it.
+  void check_serve_stale(json& scenario) {
+    json& rt = scenario["routing"];
+    if (routing_kind_ != "dns" && rt.contains("serve_stale"))
+      fail_foreign(rt, "/routing", "serve_stale", "unless kind is \"dns\"");
+    if (dns_outage_ && !rt.contains("serve_stale")) {
+      rt["serve_stale"] = json::object();
+      walk_value(rt["serve_stale"], *schema_row_for("/routing/serve_stale"), "/routing/serve_stale");
+    }
+  }
+
  private:
   [[noreturn]] void fail_range(const FieldSpec& row, const std::string& pointer, const json& value) {
     throw SchemaError(pointer, type_noun(row) + " " + range_text(row), describe_json(value));
@@ -488,6 +499,12 @@ class Walker {
     if (kind == "link_degradation") needed = {"groups", "duration"}, allowed = {"scope", "added_latency", "jitter", "loss"};
     if (kind == "node_crash") needed = {"node", "duration"};
     if (kind == "gray_failure") needed = {"node", "duration"}, allowed = {"slowdown"};
+    if (kind == "dns_outage") {
+      needed = {"duration"}, dns_outage_ = true;
+      if (routing_kind_ != "dns")
+        throw SchemaError(child(pointer, "kind"), "a fault other than \"dns_outage\" unless routing.kind is \"dns\" "
+                          "(only DNS clients use resolvers)", describe_json(fault["kind"]));
+    }
     if (kind == "clock_skew") needed = {"offset"}, allowed = {"region", "node", "duration"};
     if (kind == "clock_drift") needed = {"drift_ppm"}, allowed = {"region", "node", "duration"};
     if (!clock && kind != "maintenance") allowed.push_back("flapping");
@@ -777,6 +794,7 @@ class Walker {
   }
 
   std::string name_default_;
+  bool dns_outage_ = false;  // some fault is a dns_outage
   const std::vector<std::string>& aliases_;
   std::vector<std::string> regions_;
   std::map<std::string, std::string> region_pointer_;  // name -> pointer that defined it
@@ -807,6 +825,7 @@ void validate_scenario_json(json& scenario, const std::string& name_default,
                             const std::vector<std::string>& metric_aliases) {
   Walker walker(name_default, metric_aliases);
   walker.walk_object(scenario, "", "");
+  walker.check_serve_stale(scenario);
   validate_post_run_rules(scenario);
 }
 

@@ -316,6 +316,21 @@ const std::vector<FieldSpec> kSchema = {
     {"/routing/circuit_breaker/open", T::Duration, P::Default, "\"30s\"", 0, kHour, true, "",
      "How long the breaker stays open; then it lets one trial attempt through (half-open), which closes it on "
      "success and opens it again on failure."},
+    {"/routing/serve_stale", T::Object, P::Optional, "", 0, 0, false, "",
+     "kind `dns` only (filled with its defaults when the scenario has a `dns_outage` fault): what resolvers do when "
+     "the authoritative DNS cannot be reached and an answer has expired, RFC 8767 serve-stale (BIND "
+     "stale-answer-enable, Unbound serve-expired)."},
+    {"/routing/serve_stale/enabled", T::Boolean, P::Default, "true", 0, 0, false, "",
+     "`true`: a resolver keeps serving its expired answer while it is expired for less than `max_stale`, trying the "
+     "authoritative servers again every `stale_answer_ttl`, then answers SERVFAIL; `false`: SERVFAIL as soon as the "
+     "answer expires. Either way the client's attempt fails at once on a SERVFAIL."},
+    {"/routing/serve_stale/max_stale", T::Duration, P::Default, "\"1d\"", 0, 7 * kDay, false, "",
+     "How long past its expiry an answer may be served: RFC 8767 section 5 suggests 1 to 3 days and a cap of 7 "
+     "days; BIND's max-stale-ttl and Knot Resolver's serve-stale allow 1 day."},
+    {"/routing/serve_stale/stale_answer_ttl", T::Duration, P::Default, "\"30s\"", 0, kHour, false, "",
+     "TTL of a stale answer, and the time before the resolver tries the authoritative servers again (RFC 8767's "
+     "30 s stale answer TTL and failure recheck timer; BIND's stale-answer-ttl and stale-refresh-time, Unbound's "
+     "serve-expired-reply-ttl, all 30 s)."},
 
     {"/health_check", T::Object, P::Default, "{}", 0, 0, false, "", "Probes of the primary."},
     {"/health_check/from", T::RegionName, P::Derived,
@@ -447,7 +462,7 @@ const std::vector<FieldSpec> kSchema = {
     {"/faults/*/at", T::Duration, P::Required, "", 0, kMaxRun, false, "",
      "When the fault starts; before the end of the run."},
     {"/faults/*/kind", T::Enum, P::Required, "", 0, 0, false,
-     "region_outage|partition|link_degradation|node_crash|gray_failure|clock_skew|clock_drift|maintenance",
+     "region_outage|partition|link_degradation|node_crash|gray_failure|clock_skew|clock_drift|maintenance|dns_outage",
      "`region_outage`: every host of `region` goes down (its clients and network stay); `partition`: links between "
      "`groups` are cut (`direction`, `scope`); `link_degradation`: the links between `groups` add `added_latency` "
      "and `jitter` to each message and lose it with probability `loss`; `node_crash`: one host (`node`) goes down "
@@ -455,7 +470,9 @@ const std::vector<FieldSpec> kSchema = {
      "times slower) while its health endpoint answers OK; `clock_skew`: the clocks of `region` (or one `node`) "
      "step by `offset`; `clock_drift`: their drift grows by `drift_ppm`; `maintenance` (routing kind `global_lb` "
      "only): a planned removal of `region`'s app tier, drained from the load balancer first "
-     "(`routing.global_lb.drain`). Any fault but clock faults and maintenance can flap (`flapping`). What each kind "
+     "(`routing.global_lb.drain`); `dns_outage` (routing kind `dns` only): the authoritative DNS cannot be reached "
+     "for `duration`, resolvers whose answer expires serve it stale or fail (`routing.serve_stale`), and record "
+     "changes reach them only after it. Any fault but clock faults and maintenance can flap (`flapping`). What each kind "
      "leaves out: see Faults below."},
     {"/faults/*/duration", T::Duration, P::Optional, "", 0, kMaxRun, true, "",
      "How long the fault lasts; it must end by the end of the run. Required but for clock faults, which without it "

@@ -201,6 +201,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
 
   AuthoritativeDns dns(s.routing, recorder, h.regions);
   if (s.routing.policy != "failover") dns.set_policy(record_policy(s, network, node_regions));
+  std::vector<std::pair<double, double>> dns_outages;
+  for (const auto& f : s.faults)
+    if (f.kind == FaultKind::DnsOutage) dns_outages.insert(dns_outages.end(), f.intervals.begin(), f.intervals.end());
+  dns.set_outages(std::move(dns_outages));
   std::vector<int> client_regions;
   for (const auto& g : s.clients) client_regions.push_back(s.region_index(g.region));
   std::sort(client_regions.begin(), client_regions.end());

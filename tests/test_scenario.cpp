@@ -147,7 +147,7 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/clients/0/region", nullptr, "/clients/0/region", "a region name (required)", "nothing"},
     {"/faults/0/at", nullptr, "/faults/0/at", "a duration (required)", "nothing"},
     {"/faults/0/kind", nullptr, "/faults/0/kind",
-     "one of \"region_outage\", \"partition\", \"link_degradation\", \"node_crash\", \"gray_failure\", \"clock_skew\", \"clock_drift\", \"maintenance\" (required)", "nothing"},
+     "one of \"region_outage\", \"partition\", \"link_degradation\", \"node_crash\", \"gray_failure\", \"clock_skew\", \"clock_drift\", \"maintenance\", \"dns_outage\" (required)", "nothing"},
     {"/faults/0/duration", nullptr, "/faults/0/duration", "a duration (required for a region_outage fault)", "nothing"},
     {"/faults/0/region", nullptr, "/faults/0/region", "a region name (required for a region_outage fault)",
      "nothing"},
