@@ -31,6 +31,7 @@
 
 #include "cli/output_files.h"
 #include "sim/expect.h"
+#include "sim/faults_random.h"
 #include "sim/scenario_loader.h"
 #include "sim/units.h"
 
@@ -39,13 +40,14 @@ namespace mrsim {
 using Json = nlohmann::json;
 using Faults = std::vector<Json>;
 
-std::vector<Json> concrete_faults(const Json& scenario) {
-  // Random faults are drawn from the seed when the world is built; shrinking them needs the same expansion here.
-  if (scenario.is_object() && scenario.contains("faults_random"))
-    throw InputError("shrink: faults_random is not supported yet");
+std::vector<Json> concrete_faults(const Json& scenario, const Scenario& loaded) {
   std::vector<Json> faults;
   if (scenario.is_object() && scenario.contains("faults") && scenario["faults"].is_array())
     for (const Json& f : scenario["faults"]) faults.push_back(f);
+  // Random faults, drawn from the seed, written back as plain faults (sim/faults_random.h): each candidate then
+  // carries the ones it keeps in its `faults` and no `faults_random`.
+  if (loaded.faults_random.any())
+    for (const Json& f : random_faults_json(loaded)) faults.push_back(f);
   return faults;
 }
 
@@ -256,7 +258,10 @@ class Search {
 
   Json candidate_document(const Faults& faults) const {
     Json d = document_;
-    d.erase("faults_random");  // expanded into `faults` by concrete_faults once it knows them
+    if (d.contains("faults_random")) {  // expanded into `faults` by concrete_faults once it knows them
+      d.erase("faults_random");
+      d["metrics"]["long_run"] = true;  // the long-run figures the expectations may name stay in the report
+    }
     d["faults"] = faults;
     d["seed"] = scenario_.seed;
     d["name"] = suffixed(scenario_.name, "-shrink-candidate");
@@ -469,11 +474,7 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   if (o.scenario.empty()) throw InputError("shrink: expected a scenario file");
   if (o.max_runs < 1) throw InputError("--max-runs: expected at least 1 run");
   if (!(o.max_time_s > 0) || !std::isfinite(o.max_time_s)) throw InputError("--max-time: expected a duration > 0");
-  const Json document = [&] {
-    Json d = scenario_document(o.scenario, o.sets);
-    concrete_faults(d);  // refuses what the search cannot handle, before the loader's own messages
-    return d;
-  }();
+  const Json document = scenario_document(o.scenario, o.sets);
   const Scenario scenario = load_scenario_file(o.scenario, o.sets, o.seed);
   std::vector<std::string> plain, over_seeds;
   for (const Expectation& e : scenario.expect) (e.statistic.empty() ? plain : over_seeds).push_back(e.metric);
@@ -497,7 +498,7 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   if (plain.empty())
     throw InputError("shrink: every expectation of " + o.scenario +
                      " is a statistic over seeds; shrink works on the run's own expectations");
-  const Faults faults = concrete_faults(document);
+  const Faults faults = concrete_faults(document, scenario);
   if (faults.empty())
     throw InputError("shrink: " + o.scenario + " has no faults: there is no fault schedule to shrink");
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/runner.h"
+#include "sim/scenario.h"
 
 namespace mrsim {
 
@@ -25,9 +26,9 @@ struct ShrinkOptions {
   unsigned jobs = 0;              // 0: every core
 };
 
-// The faults the search works on, as scenario-file fault objects in their order: the document's `faults` list.
-// The one place that decides the search's universe (random faults, once expanded, join here).
-std::vector<nlohmann::json> concrete_faults(const nlohmann::json& scenario);
+// The faults the search works on, as scenario-file fault objects in their order: the document's `faults` list, then
+// the faults `faults_random` draws for the loaded scenario's seed, written back as plain faults.
+std::vector<nlohmann::json> concrete_faults(const nlohmann::json& scenario, const Scenario& loaded);
 
 // Exit code: 0 when the expectations shrink looks at all hold (nothing to shrink), 1 when it wrote a schedule that
 // still misses (the search complete or cut short by its budget), 2 bad input, 3 when the first run itself fails.

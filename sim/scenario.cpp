@@ -522,7 +522,7 @@ Scenario build_scenario(const json& j) {
   }
   const json& m = j.at("metrics");
   s.metrics = {seconds(m, "window"), number(m, "threshold"), seconds(m, "stable"), seconds(m, "step"),
-               seconds(m, "sample_interval")};
+               seconds(m, "sample_interval"), m.contains("long_run") && m.at("long_run").get<bool>()};
   for (const json& a : j.at("alerts")) {
     AlertRule rule;
     parse_alert_expr(text(a, "expr"), rule);  // validated: it parses

@@ -310,6 +310,7 @@ struct MetricsConfig {
   double stable_s = 60.0;        // RTO: the ratio must hold this long
   double step_s = 1.0;           // RTO: resolution of the recovery search
   double sample_interval_s = 1.0;  // trace samples (lag, success ratio, latency)
+  bool long_run = false;           // the report's long_run block without faults_random
 };
 
 // Data residency: keys [first_key, last_key] may be stored and served only in regions of `jurisdiction`.

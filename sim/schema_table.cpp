@@ -569,6 +569,10 @@ const std::vector<FieldSpec> kSchema = {
     {"/metrics/sample_interval", T::Duration, P::Default, "\"1s\"", 0.001, kHour, false, "",
      "Time between trace samples (lag, success ratio, latency); at least 1ms and at least `duration` / 1,000,000 "
      "(a million samples take about 1.5 GB in the trace)."},
+    {"/metrics/long_run", T::Boolean, P::Optional, "", 0, 0, false, "",
+     "Add the `long_run` block (downtime per client region, nines, incidents; docs/metrics.md) to the report: "
+     "always there with `faults_random`; `true` gives it to a scenario of plain faults (a schedule `mrsim shrink` "
+     "wrote from random faults has it)."},
 
     {"/alerts", T::ObjectList, P::Default, "[]", 0, 100, false, "",
      "Alert rules, as Prometheus alerting rules, evaluated after the run at every sample interval over series "
