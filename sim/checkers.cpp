@@ -8,6 +8,8 @@
 #include <map>
 #include <numeric>
 
+#include "sim/scenario_loader.h"
+
 namespace mrsim {
 namespace {
 
@@ -224,6 +226,16 @@ RunMetrics compute_metrics(const History& history, const Scenario& scenario) {
   m.alerts = check_alerts(history, scenario.alerts, scenario.metrics, &m.stale_reads.stale_invoke_s);
   attach_first_alerts(m.faults, m.alerts);
   if (!scenario.residency.empty()) m.residency = check_residency(history, scenario.residency, scenario.regions);
+  if (scenario.faults_random.any()) {  // the model's figure beside the simulated one (docs/availability.md)
+    m.availability_model_applicable = true;
+    try {
+      m.availability_model = model_availability(scenario);
+    } catch (const InputError& e) {
+      const std::string what = e.what();  // "<file>: availability: <reason>": the report keeps the reason
+      const size_t at = what.find("availability: ");
+      m.availability_model_refused = at == std::string::npos ? what : what.substr(at + 14);
+    }
+  }
   return m;
 }
 

@@ -101,15 +101,15 @@ std::vector<Component> components_of(const Scenario& s) {
   std::vector<Component> out;
   for (size_t k = 0; k < s.faults_random.classes.size(); ++k) {
     const RandomFaultClass& c = s.faults_random.classes[k];
-    const std::string at = "/faults_random/" + std::to_string(k);
+    static const char* const kClass[] = {"regions", "links", "nodes", "dns"};
+    const std::string at = std::string("/faults_random/") + kClass[size_t(c.kind)];
     if (c.kind == ComponentKind::Link)
       refuse(s, at + ": link failures are not modelled by the chain (it covers region and node failures)");
     if (c.kind == ComponentKind::Dns)
       refuse(s, at + ": DNS outages are not modelled by the chain (it covers region and node failures)");
     std::vector<std::string> targets = c.targets;
-    if (targets.empty()) {  // every region, or every database node
-      for (const auto& r : s.regions) targets.push_back(c.kind == ComponentKind::Region ? r.name : "db-" + r.name);
-    }
+    if (targets.empty() && c.kind == ComponentKind::Region)  // the loader fills them in; "every region" otherwise
+      for (const auto& r : s.regions) targets.push_back(r.name);
     const double fail = rate_of(s, c.between_failures, at + "/between_failures");
     const double repair = rate_of(s, c.to_repair, at + "/to_repair");
     for (const auto& t : targets) {

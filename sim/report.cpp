@@ -267,6 +267,20 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
                                                 {"write", availability_json(region.write)}};
   }
   r["availability"] = std::move(availability);
+  if (m.availability_model_applicable) {  // with faults_random only
+    Json model;
+    if (m.availability_model) {
+      const AvailabilityModel& a = *m.availability_model;
+      model["design"] = a.design;
+      model["states"] = a.states;
+      model["overall"] = a.overall;
+      model["by_region"] = Json::object();
+      for (const auto& region : a.by_region) model["by_region"][region.region] = region.availability;
+    } else {
+      model["not_modelled"] = m.availability_model_refused;
+    }
+    r["availability_model"] = std::move(model);
+  }
 
   Json latency;
   latency["read"] = latency_json(m.latency.read);

@@ -262,6 +262,18 @@ std::string report_text(const Json& report) {
     }
     t.print(out);
   }
+  if (report.contains("availability_model")) {  // the Markov chain's figure (mrsim availability)
+    const Json& m = report["availability_model"];
+    out << "\nAvailability expected by the Markov model (fraction of time a client region can be served)\n";
+    if (m.contains("not_modelled")) {
+      out << "   not modelled: " << m["not_modelled"].get<std::string>() << "\n";
+    } else {
+      Table t({"client region", "model"});
+      t.add({"(all)", percent(at(m, {"overall"}))});
+      for (auto it = m["by_region"].begin(); it != m["by_region"].end(); ++it) t.add({it.key(), percent(it.value())});
+      t.print(out);
+    }
+  }
 
   out << "\nLatency of successful ops (s)\n";
   {
