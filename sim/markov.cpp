@@ -177,6 +177,9 @@ AvailabilityModel model_availability(const Scenario& s) {
                   "\" is not modelled (the chain covers single-primary with automatic or no failover, and consensus)");
   if (s.routing.kind != "dns")
     refuse(s, "routing.kind \"" + s.routing.kind + "\" is not modelled (the chain covers DNS routing)");
+  if (!s.routing.resolvers.empty() || s.routing.client_cache.fraction > 0)
+    refuse(s, "TTL-stretching resolver populations (routing.resolvers) and client caches (routing.client_cache) are "
+              "not modelled");
   if (s.routing.writes != WriteRouting::Primary && !consensus)
     refuse(s, "routing.writes other than \"primary\" is not modelled for single-primary");
   const bool automatic = s.failover.policy == FailoverPolicy::Automatic;
@@ -356,17 +359,50 @@ AvailabilityModel model_availability(const Scenario& s) {
   m.states = chain.size();
   m.residual = sol.residual;
 
-  double weight = 0;
+  // The downtime metric (docs/metrics.md, "Long runs") measures an episode during which a client region cannot be
+  // served by the grid windows of length W holding a failed op: an op fails only if its last retry fails too, so the
+  // failing ops stop `span` (the retries' timeouts and backoffs) before the episode ends, and the windows that
+  // touch an interval of length L cover L + W on average. Each episode therefore measures W - span more than its
+  // length; episodes start at the rate at which the chain enters unserved states (the flux out of them).
+  const double window = s.metrics.window_s;
+  auto retry_span = [&](int r) {  // the shortest among the region's groups (r < 0: every group): its ops fail last
+    double best = -1;
+    for (const auto& g : s.clients) {
+      if (r >= 0 && s.region_index(g.region) != r) continue;
+      double span = 0;
+      for (uint32_t k = 0; k < g.max_retries; ++k)
+        span += g.timeout_s + (g.exponential_backoff ? std::min(g.backoff_cap_s, g.retry_backoff_s * std::pow(2.0, k)) / 2
+                                                     : g.retry_backoff_s);
+      best = best < 0 ? span : std::min(best, span);
+    }
+    return std::max(best, 0.0);
+  };
+  double chain_up = 0;
+  auto measured = [&](const std::function<bool(const State&)>& up, int r) {
+    double unserved = 0, flux = 0;
+    for (size_t i = 0; i < states.size(); ++i)
+      if (!up(states[i])) unserved += sol.pi[i];
+    for (const auto& e : edges)
+      if (!up(states[size_t(e.first.first)]) && up(states[size_t(e.first.second)]))
+        flux += sol.pi[size_t(e.first.first)] * e.second;
+    m.episodes_per_day = r < 0 ? flux * 86400 : m.episodes_per_day;
+    chain_up = 1 - unserved;
+    return std::min(1.0, std::max(0.0, 1 - (unserved + flux * (window - retry_span(r)))));
+  };
   for (int r = 0; r < regions; ++r) {
     if (load[size_t(r)] <= 0) continue;
-    double a = 0;
-    for (size_t i = 0; i < states.size(); ++i)
-      if (served(states[i], r)) a += sol.pi[i];
-    m.by_region.push_back({s.regions[size_t(r)].name, a});
-    m.overall += load[size_t(r)] * a;
-    weight += load[size_t(r)];
+    const double a = measured([&](const State& st) { return served(st, r); }, r);
+    m.by_region.push_back({s.regions[size_t(r)].name, a, chain_up});
   }
-  if (weight > 0) m.overall /= weight;
+  // Overall: the union, some client region cannot be served.
+  m.overall = measured(
+      [&](const State& st) {
+        for (int r = 0; r < regions; ++r)
+          if (load[size_t(r)] > 0 && !served(st, r)) return false;
+        return true;
+      },
+      -1);
+  m.overall_chain = chain_up;
   return m;
 }
 

@@ -46,11 +46,15 @@ class Ctmc {
 struct AvailabilityModel {
   struct Region {
     std::string region;
-    double availability = 0;  // fraction of time the client region can be served
+    double availability = 0;  // fraction of time the client region can be served, as docs/metrics.md ("Long runs")
+                              // measures it: each episode's windows included
+    double chain = 0;         // the chain's own probability of the states in which it can be served
   };
   std::string design;             // "single-primary, automatic failover" or "consensus"
   std::vector<Region> by_region;  // client regions, in the scenario's region order
-  double overall = 0;             // by_region weighted by each client region's offered load (clients' rate_per_s)
+  double overall = 0;             // some client region cannot be served (the union), as the downtime metric's overall
+  double overall_chain = 0;       // ... the chain's own probability
+  double episodes_per_day = 0;    // overall: how often an episode of downtime starts
   int states = 0;                 // reachable states of the chain
   double residual = 0;            // of the steady-state solve
   // The mean times the control plane's transitions stand for (seconds), for the report and the docs; 0 when the

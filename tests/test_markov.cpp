@@ -108,8 +108,8 @@ TEST_CASE("active-passive with failover rate f matches its closed form", "[unit]
   const double expected = 1 - (lambda / sum) * (lambda / sum) - lambda * mu / (sum * (sum + f));
   REQUIRE(m.by_region.size() == 1);
   CHECK(m.by_region[0].region == "c");
-  CHECK(m.by_region[0].availability == Approx(expected).epsilon(1e-10));
-  CHECK(m.overall == Approx(expected).epsilon(1e-10));
+  CHECK(m.by_region[0].chain == Approx(expected).epsilon(1e-10));
+  CHECK(m.overall_chain == Approx(expected).epsilon(1e-10));
   CHECK(m.states == 8);  // (up/down)^2 x (primary p or r)
 }
 
@@ -118,7 +118,14 @@ TEST_CASE("without failover the clients wait for the primary's own repair", "[un
   Scenario s = load_scenario_text(kActivePassive, "<markov>", {"failover.policy=none"}, std::nullopt);
   s.faults_random.classes.push_back(regions_failing({"p", "r"}, mtbf, mttr));
   const AvailabilityModel m = model_availability(s);
-  CHECK(m.overall == Approx((1 / mttr) / (1 / mtbf + 1 / mttr)).epsilon(1e-12));
+  const double lambda = 1 / mtbf, mu = 1 / mttr, down = lambda / (lambda + mu);
+  CHECK(m.overall_chain == Approx(1 - down).epsilon(1e-12));
+  // As the downtime metric measures it: each outage (they start at rate pi_down mu) also covers the rest of the
+  // window its last failed op falls in, W on average, less the retries' span (the last failing op is invoked that
+  // long before the repair): 2 x (2 s timeout + 0.2 s backoff) for the default client group.
+  const double window = 10, span = 2 * (2 + 0.2);
+  CHECK(m.overall == Approx(1 - down - down * mu * (window - span)).epsilon(1e-12));
+  CHECK(m.episodes_per_day == Approx(down * mu * 86400).epsilon(1e-12));
 }
 
 TEST_CASE("the chain refuses what it does not model", "[unit][markov]") {
