@@ -15,14 +15,14 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double kMaxDelay_s = 86400;  // every stated duration is at most a day: a typo ("2000h") fails loudly
 constexpr size_t kMaxComponents = 16, kMaxPoints = 1000;
 constexpr int kMaxDepth = 4;  // mixtures of mixtures, at most this deep
 constexpr double kWeightTolerance = 1e-9;
 
 std::string at(const std::string& pointer, const std::string& key) { return pointer + "/" + key; }
 
-const char* const kKinds = "\"constant\", \"uniform\", \"exponential\", \"lognormal\", \"pareto\", \"mixture\", \"empirical\"";
+const char* const kKinds =
+    "\"constant\", \"uniform\", \"exponential\", \"lognormal\", \"pareto\", \"weibull\", \"mixture\", \"empirical\"";
 
 void only_keys(const json& v, const std::string& pointer, const std::vector<std::string>& keys, const std::string& kind) {
   for (const auto& item : v.items()) {
@@ -35,7 +35,7 @@ void only_keys(const json& v, const std::string& pointer, const std::vector<std:
 }
 
 double duration(const json& v, const std::string& pointer, const std::string& key, const std::string& kind,
-                bool positive) {
+                bool positive, double max_s) {
   const std::string where = at(pointer, key);
   if (!v.contains(key)) throw SchemaError(where, "a duration (required for a " + kind + " distribution)", "nothing");
   const json& d = v.at(key);
@@ -45,8 +45,10 @@ double duration(const json& v, const std::string& pointer, const std::string& ke
   } catch (const UnitError& e) {
     throw SchemaError(where, e.what(), describe_json(d));
   }
-  if (s > kMaxDelay_s || (positive && s <= 0))
-    throw SchemaError(where, std::string("a duration ") + (positive ? "> 0s" : "from 0s") + " and <= 1d",
+  // Every stated duration has a bound: a typo ("2000h" for a delay) fails loudly.
+  if (s > max_s || (positive && s <= 0))
+    throw SchemaError(where,
+                      std::string("a duration ") + (positive ? "> 0s" : "from 0s") + " and <= " + format_duration(max_s),
                       describe_json(d));
   return s;
 }
@@ -65,7 +67,7 @@ double number(const json& v, const std::string& pointer, const std::string& key,
   return x;
 }
 
-DelayDistribution parse(const json& v, const std::string& pointer, int depth) {
+DelayDistribution parse(const json& v, const std::string& pointer, int depth, double max_s) {
   if (!v.is_object() || !v.contains("kind"))
     throw SchemaError(pointer, std::string("a distribution: an object with \"kind\" one of ") + kKinds,
                       v.is_object() ? "an object without \"kind\"" : describe_json(v));
@@ -73,11 +75,11 @@ DelayDistribution parse(const json& v, const std::string& pointer, int depth) {
   const std::string kind = k.is_string() ? k.get<std::string>() : "";
   if (kind == "constant") {
     only_keys(v, pointer, {"value"}, kind);
-    return DelayDistribution::constant(duration(v, pointer, "value", kind, false));
+    return DelayDistribution::constant(duration(v, pointer, "value", kind, false, max_s));
   }
   if (kind == "uniform") {
     only_keys(v, pointer, {"min", "max"}, kind);
-    const double lo = duration(v, pointer, "min", kind, false), hi = duration(v, pointer, "max", kind, false);
+    const double lo = duration(v, pointer, "min", kind, false, max_s), hi = duration(v, pointer, "max", kind, false, max_s);
     if (hi < lo)
       throw SchemaError(at(pointer, "max"), "a duration at least min (" + format_duration(lo) + ")",
                         describe_json(v.at("max")));
@@ -85,17 +87,22 @@ DelayDistribution parse(const json& v, const std::string& pointer, int depth) {
   }
   if (kind == "exponential") {
     only_keys(v, pointer, {"mean"}, kind);
-    return DelayDistribution::exponential(duration(v, pointer, "mean", kind, true));
+    return DelayDistribution::exponential(duration(v, pointer, "mean", kind, true, max_s));
   }
   if (kind == "lognormal") {
     only_keys(v, pointer, {"median", "sigma"}, kind);
-    return DelayDistribution::lognormal(duration(v, pointer, "median", kind, true),
+    return DelayDistribution::lognormal(duration(v, pointer, "median", kind, true, max_s),
                                         number(v, pointer, "sigma", kind, 0, 10, false, ""));
   }
   if (kind == "pareto") {
     only_keys(v, pointer, {"x_m", "alpha"}, kind);
-    return DelayDistribution::pareto(duration(v, pointer, "x_m", kind, true),
+    return DelayDistribution::pareto(duration(v, pointer, "x_m", kind, true, max_s),
                                      number(v, pointer, "alpha", kind, 0, 1000, true, " (the Pareto shape)"));
+  }
+  if (kind == "weibull") {
+    only_keys(v, pointer, {"scale", "shape"}, kind);
+    return DelayDistribution::weibull(duration(v, pointer, "scale", kind, true, max_s),
+                                      number(v, pointer, "shape", kind, 0, 100, true, " (the Weibull shape)"));
   }
   if (kind == "mixture") {
     only_keys(v, pointer, {"of"}, kind);
@@ -115,7 +122,7 @@ DelayDistribution parse(const json& v, const std::string& pointer, int depth) {
       const double w = number(of[i], item_at, "weight", "mixture's component", 0, 1, true, "");
       json rest = of[i];
       rest.erase("weight");
-      parts.emplace_back(w, parse(rest, item_at, depth + 1));
+      parts.emplace_back(w, parse(rest, item_at, depth + 1, max_s));
       sum += w;
     }
     if (std::fabs(sum - 1) > kWeightTolerance)
@@ -139,7 +146,7 @@ DelayDistribution parse(const json& v, const std::string& pointer, int depth) {
       const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), p);
       if (ec != std::errc() || end != key.data() + key.size() || !(p > 0) || p > 100)
         throw SchemaError(at(p_at, key), "a percentile from 0 (exclusive) to 100", "key " + shown_string(key));
-      points.emplace_back(p, duration(table, p_at, key, kind, false));
+      points.emplace_back(p, duration(table, p_at, key, kind, false, max_s));
     }
     // JSON object keys come in text order ("100" before "50"); the table is in percentile order.
     std::sort(points.begin(), points.end());
@@ -196,6 +203,13 @@ DelayDistribution DelayDistribution::pareto(double x_m_s, double alpha) {
   return d;
 }
 
+DelayDistribution DelayDistribution::weibull(double scale_s, double shape) {
+  DelayDistribution d;
+  d.kind_ = Kind::Weibull;
+  d.a_ = scale_s, d.b_ = shape;
+  return d;
+}
+
 DelayDistribution DelayDistribution::mixture(std::vector<std::pair<double, DelayDistribution>> components) {
   DelayDistribution d;
   d.kind_ = Kind::Mixture;
@@ -217,7 +231,9 @@ DelayDistribution DelayDistribution::empirical(std::vector<std::pair<double, dou
   return d;
 }
 
-DelayDistribution DelayDistribution::from_json(const json& v, const std::string& pointer) { return parse(v, pointer, 0); }
+DelayDistribution DelayDistribution::from_json(const json& v, const std::string& pointer, double max_duration_s) {
+  return parse(v, pointer, 0, max_duration_s);
+}
 
 json DelayDistribution::to_json() const {
   json j;
@@ -232,6 +248,8 @@ json DelayDistribution::to_json() const {
       return {{"kind", "lognormal"}, {"median", format_duration(a_)}, {"sigma", b_}};
     case Kind::Pareto:
       return {{"kind", "pareto"}, {"x_m", format_duration(a_)}, {"alpha", b_}};
+    case Kind::Weibull:
+      return {{"kind", "weibull"}, {"scale", format_duration(a_)}, {"shape", b_}};
     case Kind::Mixture: {
       j = {{"kind", "mixture"}, {"of", json::array()}};
       for (size_t i = 0; i < parts_.size(); ++i) {
@@ -263,6 +281,9 @@ double DelayDistribution::sample(RandomStream& stream) const {
     case Kind::Pareto:
       // 1 - u is in (0, 1], so the result is finite and at least x_m.
       return a_ * std::pow(1 - stream.uniform01(), -1 / b_);
+    case Kind::Weibull:
+      // Inversion of P(X > x) = exp(-(x / scale)^shape); -log1p(-u) is an exponential draw of mean 1.
+      return a_ * std::pow(-std::log1p(-stream.uniform01()), 1 / b_);
     case Kind::Mixture: {
       const double u = stream.uniform01();
       size_t i = 0;
@@ -294,6 +315,8 @@ double DelayDistribution::mean() const {
       return a_ * std::exp(b_ * b_ / 2);
     case Kind::Pareto:
       return b_ > 1 ? b_ * a_ / (b_ - 1) : std::numeric_limits<double>::infinity();
+    case Kind::Weibull:
+      return a_ * std::tgamma(1 + 1 / b_);
     case Kind::Mixture: {
       double m = 0;
       for (size_t i = 0; i < parts_.size(); ++i) m += weights_[i] * parts_[i].mean();
@@ -308,6 +331,24 @@ double DelayDistribution::mean() const {
     }
   }
   return 0;
+}
+
+bool DelayDistribution::draws_positive() const {
+  switch (kind_) {
+    case Kind::Constant:
+    case Kind::Uniform:
+      return a_ > 0;
+    case Kind::Exponential:
+    case Kind::Lognormal:
+    case Kind::Pareto:
+    case Kind::Weibull:
+      return true;
+    case Kind::Mixture:
+      return std::all_of(parts_.begin(), parts_.end(), [](const DelayDistribution& p) { return p.draws_positive(); });
+    case Kind::Empirical:
+      return points_.front().second > 0;
+  }
+  return false;
 }
 
 }  // namespace mrsim

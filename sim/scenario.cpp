@@ -10,6 +10,7 @@
 #include <set>
 
 #include "sim/expect.h"
+#include "sim/faults_random.h"
 #include "sim/scenario_json.h"
 #include "sim/scenario_loader.h"
 #include "sim/schema.h"
@@ -130,7 +131,7 @@ bool parse_index(const std::string& token, size_t& index) {
 
 bool is_array_type(FieldType t) {
   return t == FieldType::ObjectList || t == FieldType::RegionList || t == FieldType::RegionPair ||
-         t == FieldType::KeyRange || t == FieldType::RegionGroups;
+         t == FieldType::KeyRange || t == FieldType::RegionGroups || t == FieldType::NameList;
 }
 
 // Applies one --set to the raw document. The path must name something the schema knows; the value itself is checked
@@ -474,6 +475,23 @@ Scenario build_scenario(const json& j) {
     fault.intervals = {{fault.at_s, fault.heals ? fault.at_s + fault.duration_s : std::numeric_limits<double>::infinity()}};
     s.faults.push_back(fault);
   }
+  if (j.contains("faults_random")) {
+    const json& fr = j.at("faults_random");
+    // In the order the expansion draws them (sim/faults_random.h), whatever order the file wrote them in.
+    const std::pair<const char*, ComponentKind> classes[] = {
+        {"regions", ComponentKind::Region}, {"links", ComponentKind::Link}, {"nodes", ComponentKind::Node},
+        {"dns", ComponentKind::Dns}};
+    for (const auto& [key, kind] : classes) {
+      if (!fr.contains(key)) continue;
+      const json& c = fr.at(key);
+      RandomFaultClass rc;
+      rc.kind = kind;
+      if (c.contains("targets")) rc.targets = c.at("targets").get<std::vector<std::string>>();
+      rc.between_failures = DelayDistribution::from_json(c.at("between_failures"), "", kMaxTimeBetweenFailures_s);
+      rc.to_repair = DelayDistribution::from_json(c.at("to_repair"), "", kMaxTimeBetweenFailures_s);
+      s.faults_random.classes.push_back(std::move(rc));
+    }
+  }
   const json& m = j.at("metrics");
   s.metrics = {seconds(m, "window"), number(m, "threshold"), seconds(m, "stable"), seconds(m, "step"),
                seconds(m, "sample_interval")};
@@ -561,6 +579,12 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin, 
   }
   Scenario scenario = build_scenario(document);
   scenario.source_path = origin;
+  // Random faults become plain faults after the file's own, so that a plain fault's index never moves.
+  try {
+    for (FaultConfig& f : expand_random_faults(scenario)) scenario.faults.push_back(std::move(f));
+  } catch (const SchemaError& e) {
+    throw InputError(message(origin, shown_pointer(e.pointer), e.expected, e.found));
+  }
   // nlohmann::json keeps keys sorted, so this text is canonical. Invalid UTF-8 can only reach here through a --set
   // of a free-text field (name, description); replacing it beats failing after validation passed.
   scenario.canonical_json = document.dump(-1, ' ', false, json::error_handler_t::replace);

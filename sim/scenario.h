@@ -286,6 +286,7 @@ struct FaultConfig {
   std::vector<std::pair<double, double>> intervals;
   bool flapping = false;
   double flap_down_s = 0.0, flap_up_s = 0.0;
+  bool random = false;  // drawn by `faults_random` (sim/faults_random.h), after the file's own faults
 };
 
 // Random faults (`faults_random`): each component of a kind fails after a time drawn from `between_failures` and is

@@ -80,6 +80,7 @@ class Walker {
     if (pattern == "/faults/*") check_fault(obj, pointer);
     if (pattern == "/clients/*") check_client(obj, pointer);
     if (pattern == "/metrics") check_metrics(obj, pointer);
+    if (pattern.rfind("/faults_random/", 0) == 0) check_random_class(obj, pattern, pointer);
   }
 
  private:
@@ -107,6 +108,13 @@ class Walker {
       return primary_;
     }
     if (path == "/health_check/vantages") return json::array({health_from_});
+    if (path == "/faults_random/regions/targets") return regions_;
+    if (path == "/faults_random/links/targets") return link_names_;
+    if (path == "/faults_random/nodes/targets") {
+      json nodes = json::array();
+      for (const auto& r : node_regions()) nodes.push_back("db-" + r);
+      return nodes;
+    }
     if (path == "/failover/consensus_regions") {
       if (multi_primary_) return db_regions_;
       json regions = json::array();
@@ -220,8 +228,22 @@ class Walker {
         if (!v.is_boolean()) throw SchemaError(pointer, type_noun(row), describe_json(v));
         return;
       case T::Distribution:
-        v = DelayDistribution::from_json(v, pointer).to_json();  // canonical spelling, as quantities get
+        // Canonical spelling, as quantities get.
+        v = DelayDistribution::from_json(v, pointer, row.max > 0 ? row.max : DelayDistribution::kMaxDelay_s).to_json();
         return;
+      case T::NameList: {
+        if (!v.is_array()) throw SchemaError(pointer, type_noun(row), describe_json(v));
+        check_range(row, static_cast<double>(v.size()), pointer, v);
+        std::set<std::string> seen;
+        for (size_t i = 0; i < v.size(); ++i) {
+          const std::string at = child(pointer, i);
+          if (!v[i].is_string() || v[i].get<std::string>().empty() || v[i].get<std::string>().size() > 200)
+            throw SchemaError(at, "a name of 1 to 200 characters", describe_json(v[i]));
+          if (!seen.insert(v[i].get<std::string>()).second)
+            throw SchemaError(at, "a name not listed before", describe_json(v[i]));
+        }
+        return;
+      }
       case T::RegionMap:
         return schema_routing::check_region_map(v, pointer, regions_, node_regions());
       case T::RegionWeights:
@@ -291,6 +313,7 @@ class Walker {
     if (a == b) throw SchemaError(pointer, "two different regions", describe_json(v));
     auto key = std::minmax(a, b);
     auto [it, fresh] = link_pointer_.emplace(std::make_pair(key.first, key.second), pointer);
+    if (fresh) link_names_.push_back(a + "<->" + b);
     if (!fresh)
       throw SchemaError(pointer, "a pair of regions not linked before (" + it->second + " already links them)",
                         describe_json(v));
@@ -507,6 +530,50 @@ class Walker {
                         as_written(child(pointer, "duration"), fault["duration"]));
   }
 
+  // A class of `faults_random`: its targets name components of this scenario (links in either order, rewritten in
+  // their `between` order), and every repair and time between failures lasts (a zero draw would be a fault that is
+  // no fault, or failures at one instant without end).
+  void check_random_class(json& c, const std::string& pattern, const std::string& pointer) {
+    for (const char* key : {"between_failures", "to_repair"}) {
+      const DelayDistribution d = DelayDistribution::from_json(c[key], child(pointer, key), kMaxTimeBetweenFailures_s);
+      if (!d.draws_positive())
+        throw SchemaError(child(pointer, key),
+                          "a distribution of durations above 0s (its constant, uniform minimum, empirical lowest "
+                          "value or some mixture component's is 0s)",
+                          shown_text(c[key].dump()));
+    }
+    if (!c.contains("targets")) return;  // dns: the one provider
+    json& targets = c["targets"];
+    const bool links = pattern == "/faults_random/links";
+    const bool nodes = pattern == "/faults_random/nodes";
+    if (!links && !nodes) return;  // regions: a RegionList, checked as it was walked
+    std::vector<std::string> known;
+    if (links) known = link_names_;
+    if (nodes)
+      for (const auto& r : node_regions()) known.push_back("db-" + r);
+    std::set<std::string> seen;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      const std::string at = child(child(pointer, "targets"), i);
+      std::string name = targets[i].get<std::string>();
+      if (links && std::find(known.begin(), known.end(), name) == known.end()) {
+        const size_t arrow = name.find("<->");  // "b<->a" names the link written [a, b]
+        if (arrow != std::string::npos) {
+          const std::string reversed = name.substr(arrow + 3) + "<->" + name.substr(0, arrow);
+          if (std::find(known.begin(), known.end(), reversed) != known.end()) name = reversed;
+        }
+      }
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        throw SchemaError(at,
+                          std::string(links ? "a link of /links, named \"a<->b\"" :
+                                              "a database node, named \"db-<region>\"") +
+                              " (" + (known.empty() ? std::string("none") : quoted_list(known)) + ")" +
+                              did_you_mean(name, known),
+                          describe_json(targets[i]));
+      if (!seen.insert(name).second) throw SchemaError(at, "a target not listed before", describe_json(targets[i]));
+      targets[i] = name;
+    }
+  }
+
   // A clock's rate is 1 + (drift of its region + every drift fault on it) * 1e-6; it must stay above zero even if
   // every slowing fault on the clock overlaps (an NTP slew adds at most its max_slew_ppm, and only toward true time).
   void check_drift_total(const json& fault, const std::string& pointer) {
@@ -677,6 +744,7 @@ class Walker {
   std::vector<std::string> regions_;
   std::map<std::string, std::string> region_pointer_;  // name -> pointer that defined it
   std::map<std::pair<std::string, std::string>, std::string> link_pointer_;
+  std::vector<std::string> link_names_;  // "a<->b" in file order, as the world names the links
   std::string primary_;
   std::vector<std::string> replicas_;
   bool multi_primary_ = false;

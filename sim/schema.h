@@ -37,7 +37,10 @@ enum class FieldType {
   RegionWeights,     // object: region holding a database node -> number >= 0, not all 0
   Expectations,      // object: metric alias or "/report/pointer" -> "<op> <number>"
   Boolean,           // true or false
-  Distribution,      // a delay distribution object (sim/distribution.h), checked and rewritten there
+  Distribution,      // a delay distribution object (sim/distribution.h), checked and rewritten there; `max`, when
+                     // above 0, bounds the durations it states (a day otherwise)
+  NameList,          // array of distinct strings naming components (links "a<->b", nodes "db-<region>"), checked
+                     // against the scenario by the row's cross-field check
 };
 
 enum class Presence {
@@ -60,6 +63,8 @@ struct FieldSpec {
 };
 
 constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+// The longest duration a `faults_random` distribution may state: a century (a disk's MTBF is about that).
+constexpr double kMaxTimeBetweenFailures_s = 100 * 365 * 86400.0;
 
 const std::vector<FieldSpec>& scenario_schema();
 

@@ -81,6 +81,8 @@ std::string type_cell(const FieldSpec& row) {
       return "`true` or `false`";
     case T::Distribution:
       return "delay distribution (below)";
+    case T::NameList:
+      return "list of names";
   }
   return "";
 }
@@ -154,14 +156,17 @@ std::string schema_reference_markdown(const std::vector<std::pair<std::string, s
        << markdown_cell(row.help) << " |\n";
   }
   md << "\n## Delay distributions\n\n"
-        "A delay distribution (`database.delays.*`, `links[*].jitter`) is an object with a `kind`; durations carry "
-        "units, at most 1d.\n\n"
+        "A delay distribution (`database.delays.*`, `links[*].jitter`, `faults_random.*`) is an object with a "
+        "`kind`; durations carry\nunits, at most 1d (in `faults_random`: 36500d for `between_failures`, 366d for "
+        "`to_repair`).\n\n"
         "| kind | keys | draws |\n|---|---|---|\n"
         "| `constant` | `value` | always `value` (draws no random number) |\n"
         "| `uniform` | `min`, `max` (>= min) | min + u (max - min) |\n"
         "| `exponential` | `mean` (> 0) | -mean ln(1 - u); the rate is 1 / mean |\n"
         "| `lognormal` | `median` (> 0), `sigma` (0 to 10) | median exp(sigma z), z standard normal (Box-Muller) |\n"
         "| `pareto` | `x_m` (> 0), `alpha` (> 0) | x_m (1 - u)^(-1/alpha): P(X > x) = (x_m / x)^alpha |\n"
+        "| `weibull` | `scale` (> 0), `shape` (> 0, at most 100) | scale (-ln(1 - u))^(1/shape): P(X > x) = "
+        "exp(-(x / scale)^shape); mean scale Gamma(1 + 1/shape) |\n"
         "| `mixture` | `of`: 2 to 16 distributions, each with a `weight` > 0; weights sum to 1 | one u picks a "
         "component by its weight, which then draws |\n"
         "| `empirical` | `percentiles`: percentile (0 to 100, `\"100\"` required) to duration, values not "
@@ -169,6 +174,21 @@ std::string schema_reference_markdown(const std::vector<std::pair<std::string, s
         "u is uniform on [0, 1) from the component's own random stream. Example, PBS's LinkedIn SSD write fit: "
         "`{\"kind\": \"mixture\", \"of\": [{\"weight\": 0.9122, \"kind\": \"pareto\", \"x_m\": \"235us\", "
         "\"alpha\": 10}, {\"weight\": 0.0878, \"kind\": \"exponential\", \"mean\": \"602.4us\"}]}`.\n";
+  md << "\n## Random faults\n\n"
+        "`faults_random` draws faults for each component of each class it names: a region (`region_outage`), a link "
+        "`a<->b`\n(`partition` with groups `[[a], [b]]`), a database host `db-<region>` (`node_crash`), the "
+        "authoritative DNS provider\n(`dns_outage`). A component is up from the start of the run for a "
+        "`between_failures` draw, down for a `to_repair`\ndraw, up again for a new `between_failures` draw, and so "
+        "on (an alternating renewal process: with means MTBF and\nMTTR it is down MTTR / (MTBF + MTTR) of the time "
+        "in the long run). Each component draws from its own stream,\n`faults_random/<class>/<target>` with class "
+        "`region`, `link`, `node` or `dns` (target `authoritative`), so the\nschedule depends only on the seed and "
+        "the component. Fault times fall on whole milliseconds; a draw below 1 ms counts\nas 1 ms. A failure drawn "
+        "at or after the end of the run is no fault, and a repair the end of the run cuts ends\nthere. The faults "
+        "follow the file's `faults` in the report's fault list, by start time (ties: regions, links, nodes,\ndns, "
+        "then target order), and count toward the `long_run` block of the report (docs/metrics.md, \"Long runs\"). A "
+        "run draws\nat most 10000 of them. Example, a year of regional outages: `{\"regions\": {\"between_failures\": "
+        "{\"kind\":\n\"exponential\", \"mean\": \"90d\"}, \"to_repair\": {\"kind\": \"lognormal\", \"median\": "
+        "\"1.5h\", \"sigma\": 0.8}}}`.\n";
   md << "\n## `expect`\n\n"
         "An object; each key names a metric of the report and each value is a condition `\"<op> <number>\"` with "
         "`<op>`\none of `<`, `<=`, `==`, `!=`, `>=`, `>`, e.g. `{\"rto_s\": \"<= 300\", \"split_brain_incidents\": "

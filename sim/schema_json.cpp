@@ -88,6 +88,11 @@ Json node_for(const FieldSpec& row) {
       if (lo) n["minItems"] = row.min;
       if (hi) n["maxItems"] = row.max;
       break;
+    case FieldType::NameList:
+      n = {{"type", "array"}, {"items", {{"type", "string"}}}, {"uniqueItems", true}};
+      if (lo) n["minItems"] = row.min;
+      if (hi) n["maxItems"] = row.max;
+      break;
     case FieldType::RegionPair:
       n = {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 2}, {"maxItems", 2}};
       break;
@@ -116,8 +121,8 @@ Json node_for(const FieldSpec& row) {
       break;
     case FieldType::Distribution:
       n = {{"type", "object"}, {"required", {"kind"}},
-           {"properties", {{"kind", {{"enum", {"constant", "uniform", "exponential", "lognormal", "pareto", "mixture",
-                                               "empirical"}}}}}}};
+           {"properties", {{"kind", {{"enum", {"constant", "uniform", "exponential", "lognormal", "pareto", "weibull",
+                                               "mixture", "empirical"}}}}}}};
       break;
     case FieldType::Expectations:
       n = {{"type", "object"},

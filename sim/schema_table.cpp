@@ -15,7 +15,8 @@ namespace {
 
 constexpr double kHour = 3600, kDay = 86400;
 constexpr double kMiB = 1024 * 1024;
-constexpr double kMaxRun = 30 * kDay;
+constexpr double kMaxRun = 366 * kDay;       // a (leap) year: the horizon of `faults_random`'s availability
+constexpr double kMaxBetweenFailures = kMaxTimeBetweenFailures_s;
 constexpr double kMaxBandwidth = 100e12 / 8;  // 100Tbps
 
 using T = FieldType;
@@ -465,6 +466,40 @@ const std::vector<FieldSpec> kSchema = {
     {"/faults/*/groups", T::RegionGroups, P::Optional, "", 2, 64, false, "",
      "Two or more disjoint, non-empty lists of regions (`partition` only; required there); regions not listed "
      "keep all their links."},
+
+    {"/faults_random", T::Object, P::Optional, "", 0, 0, false, "",
+     "Random faults over the run: each component of a class fails after a time drawn from `between_failures`, is "
+     "repaired after a time drawn from `to_repair`, fails again after a new `between_failures` draw, and so on, from "
+     "its own random stream (`faults_random/<class>/<target>`), until the end of the run (a repair the run cuts ends "
+     "there). They become plain faults after the file's `faults`, in time order; see Random faults below."},
+    {"/faults_random/regions", T::Object, P::Optional, "", 0, 0, false, "",
+     "Region outages: the fault is a `region_outage` of the target."},
+    {"/faults_random/regions/targets", T::RegionList, P::Derived, "every region", 1, 64, false, "",
+     "The regions that fail, each on its own schedule."},
+    {"/faults_random/regions/between_failures", T::Distribution, P::Required, "", 0, kMaxBetweenFailures, false, "",
+     "Time from a repair (or the start of the run) to the next failure; durations up to 36500d."},
+    {"/faults_random/regions/to_repair", T::Distribution, P::Required, "", 0, kMaxRun, false, "",
+     "Time from a failure to its repair; every draw above 0s (a constant, a uniform minimum or an empirical lowest "
+     "value of 0s is refused)."},
+    {"/faults_random/links", T::Object, P::Optional, "", 0, 0, false, "",
+     "Link cuts: the fault is a `partition` with groups `[[a], [b]]`, which cuts exactly the link between a and b."},
+    {"/faults_random/links/targets", T::NameList, P::Derived, "every link", 1, 2016, false, "",
+     "The links that fail, named `a<->b` after their `between` (either order)."},
+    {"/faults_random/links/between_failures", T::Distribution, P::Required, "", 0, kMaxBetweenFailures, false, "",
+     "As for regions."},
+    {"/faults_random/links/to_repair", T::Distribution, P::Required, "", 0, kMaxRun, false, "", "As for regions."},
+    {"/faults_random/nodes", T::Object, P::Optional, "", 0, 0, false, "",
+     "Database host crashes: the fault is a `node_crash` of the target."},
+    {"/faults_random/nodes/targets", T::NameList, P::Derived, "every database node", 1, 64, false, "",
+     "The database hosts that fail, `db-<region>` for a region holding a database node."},
+    {"/faults_random/nodes/between_failures", T::Distribution, P::Required, "", 0, kMaxBetweenFailures, false, "",
+     "As for regions."},
+    {"/faults_random/nodes/to_repair", T::Distribution, P::Required, "", 0, kMaxRun, false, "", "As for regions."},
+    {"/faults_random/dns", T::Object, P::Optional, "", 0, 0, false, "",
+     "Outages of the authoritative DNS provider: the fault is a `dns_outage`."},
+    {"/faults_random/dns/between_failures", T::Distribution, P::Required, "", 0, kMaxBetweenFailures, false, "",
+     "As for regions."},
+    {"/faults_random/dns/to_repair", T::Distribution, P::Required, "", 0, kMaxRun, false, "", "As for regions."},
 
     {"/metrics", T::Object, P::Default, "{}", 0, 0, false, "", "How metrics are computed."},
     {"/metrics/window", T::Duration, P::Default, "\"10s\"", 0.001, kDay, false, "",

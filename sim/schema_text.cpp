@@ -107,7 +107,8 @@ std::string format_in_unit(FieldType type, double v) {
 
 std::string range_text(const FieldSpec& row) {
   bool lo = std::isfinite(row.min), hi = std::isfinite(row.max);
-  bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups;
+  bool is_list = row.type == T::ObjectList || row.type == T::RegionList || row.type == T::RegionGroups ||
+                 row.type == T::NameList;
   if (row.type == T::String || row.type == T::Enum || row.type == T::Object || row.type == T::RegionName ||
       row.type == T::RegionPair || row.type == T::KeyRange || row.type == T::ReplicationModes ||
       row.type == T::Expectations || row.type == T::RegionMap || row.type == T::RegionWeights ||
@@ -173,6 +174,8 @@ std::string type_noun(const FieldSpec& row) {
       return "true or false";
     case T::Distribution:
       return "a delay distribution";
+    case T::NameList:
+      return "a list of names";
   }
   return "a value";
 }

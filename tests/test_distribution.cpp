@@ -64,6 +64,15 @@ TEST_CASE("each delay distribution draws with its closed-form mean and tail", "[
                (std::exp(sigma * sigma) - 1) * median * median * std::exp(sigma * sigma));
     check_cdf(DelayDistribution::lognormal(median, sigma), median, 0.5);
   }
+  SECTION("weibull") {
+    // Mean scale Gamma(1 + 1/k), variance scale^2 (Gamma(1 + 2/k) - Gamma(1 + 1/k)^2), P(X <= x) = 1 - exp(-(x/s)^k).
+    for (const double shape : {0.7, 1.0, 1.5, 3.0}) {
+      INFO("shape " << shape);
+      const double scale = 90 * 86400.0, g1 = std::tgamma(1 + 1 / shape), g2 = std::tgamma(1 + 2 / shape);
+      check_mean(DelayDistribution::weibull(scale, shape), scale * g1, scale * scale * (g2 - g1 * g1));
+      check_cdf(DelayDistribution::weibull(scale, shape), scale / 2, 1 - std::exp(-std::pow(0.5, shape)));
+    }
+  }
   SECTION("mixture: 91.22% Pareto + 8.78% exponential (PBS's LinkedIn SSD write fit)") {
     const double w = 0.9122, xm = 0.000235, alpha = 10, m = 0.0006024;
     const auto d = DelayDistribution::mixture(
@@ -118,4 +127,18 @@ TEST_CASE("bad delay distributions are refused where they are wrong", "[unit]") 
   CHECK(where(R"({"kind": "uniform", "min": "5ms", "max": "1ms"})") == "/d/max");
   CHECK(where(R"({"kind": "exponential", "mean": "1ms", "rate": 2})") == "/d/rate");
   CHECK(where(R"({"kind": "gamma"})") == "/d/kind");
+  CHECK(where(R"({"kind": "weibull", "scale": "1ms", "shape": 0})") == "/d/shape");
+  CHECK(where(R"({"kind": "weibull", "scale": "1ms", "shape": -1.5})") == "/d/shape");
+  CHECK(where(R"({"kind": "weibull", "scale": "0s", "shape": 1.5})") == "/d/scale");
+  CHECK(where(R"({"kind": "weibull", "scale": "90d", "shape": 1.5})") == "/d/scale");  // delays: a day at most
+}
+
+TEST_CASE("a Weibull distribution reads back, and takes longer durations where its row allows them", "[unit]") {
+  const json written = json::parse(R"({"kind": "weibull", "scale": "2160h", "shape": 1.5})");
+  const DelayDistribution d = DelayDistribution::from_json(written, "/d", 100 * 365 * 86400.0);
+  CHECK(d.to_json() == json::parse(R"({"kind": "weibull", "scale": "90d", "shape": 1.5})"));
+  CHECK(d.mean() == Approx(90 * 86400.0 * std::tgamma(1 + 1 / 1.5)).epsilon(1e-12));
+  CHECK(d.draws_positive());
+  CHECK_FALSE(DelayDistribution::constant(0).draws_positive());
+  CHECK_FALSE(DelayDistribution::uniform(0, 1).draws_positive());
 }

@@ -124,8 +124,8 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/database/entry_size", "\"4kb\"", "/database/entry_size", "a size with a unit", "\"4kb\""},
     {"/database/entry_size", "\"0.5B\"", "/database/entry_size", "a size in whole bytes", "\"0.5B\""},
     // ranges
-    {"/duration", "\"0s\"", "/duration", "a duration > 0s and <= 30d", "\"0s\""},
-    {"/duration", "\"2000h\"", "/duration", "a duration > 0s and <= 30d", "\"2000h\""},
+    {"/duration", "\"0s\"", "/duration", "a duration > 0s and <= 366d", "\"0s\""},
+    {"/duration", "\"9000h\"", "/duration", "a duration > 0s and <= 366d", "\"9000h\""},
     {"/links/0/bandwidth", "\"0bps\"", "/links/0/bandwidth", "a bandwidth > 0Bps", "\"0bps\""},
     {"/clients/0/rate_per_s", "0", "/clients/0/rate_per_s", "a number > 0", "0"},
     {"/clients/0/timeout", "\"0s\"", "/clients/0/timeout", "a duration > 0s", "\"0s\""},
@@ -222,14 +222,14 @@ const std::vector<FileErrorCase> kFileErrors = {
     {"/expect/rto_s", "300", "/expect/rto_s", "a condition \"<op> <number>\"", "300"},
     {"/expect/rto_s", "\"<= 5s\"", "/expect/rto_s", "a condition \"<op> <number>\"", "\"<= 5s\""},
     // quantities beyond a double: an overflow is out of the field's range, an underflow says so, and -0 is 0
-    {"/faults/0/at", "\"1.7976931348623157e308s\"", "/faults/0/at", "a duration from 0s to 30d",
+    {"/faults/0/at", "\"1.7976931348623157e308s\"", "/faults/0/at", "a duration from 0s to 366d",
      "\"1.7976931348623157e308s\""},
-    {"/faults/0/at", "\"30.001d\"", "/faults/0/at", "a duration from 0s to 30d", "\"30.001d\""},
-    {"/faults/0/duration", "\"1e400s\"", "/faults/0/duration", "a duration > 0s and <= 30d", "\"1e400s\""},
+    {"/faults/0/at", "\"366.001d\"", "/faults/0/at", "a duration from 0s to 366d", "\"366.001d\""},
+    {"/faults/0/duration", "\"1e400s\"", "/faults/0/duration", "a duration > 0s and <= 366d", "\"1e400s\""},
     {"/routing/ttl", "\"1e308d\"", "/routing/ttl", "a duration from 0s to 1d", "\"1e308d\""},
     {"/links/0/bandwidth", "\"1e-324bps\"", "/links/0/bandwidth",
      "a bandwidth of 0 or at least 4.9e-324Bps (smaller nonzero numbers underflow a double to 0)", "\"1e-324bps\""},
-    {"/duration", "\"-0s\"", "/duration", "a duration > 0s and <= 30d", "\"-0s\""},
+    {"/duration", "\"-0s\"", "/duration", "a duration > 0s and <= 366d", "\"-0s\""},
     {"/clients/0/timeout", "\"-0.0ms\"", "/clients/0/timeout", "a duration > 0s", "\"-0.0ms\""},
     // checks across fields quote the value as it was written, not its canonical rewrite ("3h", "1.5h", "10s")
     {"/faults/0/at", "\"180m\"", "/faults/0/at", "a start before the end of the run (2h)", "\"180m\""},
@@ -536,7 +536,7 @@ TEST_CASE("a bad --set names the argument", "[unit]") {
       {"description=[1, 1e-400]", "bad.json: --set description=[1, 1e-400]: expected a number a double can hold (0, or "
                                   "magnitude at least 4.9e-324; smaller ones underflow to 0) (in VALUE at /1), found "
                                   "1e-400"},
-      {"faults.0.at=1e400s", "bad.json: /faults/0/at: expected a duration from 0s to 30d, found \"1e400s\""},
+      {"faults.0.at=1e400s", "bad.json: /faults/0/at: expected a duration from 0s to 366d, found \"1e400s\""},
       {"links.0.bandwidth=1e-324bps", "bad.json: /links/0/bandwidth: expected a bandwidth of 0 or at least "
                                       "4.9e-324Bps (smaller nonzero numbers underflow a double to 0), found "
                                       "\"1e-324bps\""},
@@ -730,6 +730,7 @@ TEST_CASE("bounds that keep a run finite refuse the value just past them and acc
   };
   // A 30-day run needs samples at least 2.592s apart (a million samples); the cases that set it say so.
   const std::vector<std::string> month = {"duration=30d", "metrics.sample_interval=1h"};
+  const std::vector<std::string> year = {"duration=366d", "metrics.sample_interval=1h", "metrics.step=10s"};
   auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
@@ -768,9 +769,9 @@ TEST_CASE("bounds that keep a run finite refuse the value just past them and acc
       {{"regions.0.lan_bandwidth=12500.001GBps"},
        "bad.json: /regions/0/lan_bandwidth: expected a bandwidth > 0Bps and <= 100Tbps, found \"12500.001GBps\"",
        {"regions.0.lan_bandwidth=12500GBps"}},
-      {with(month, {"faults.0.at=0s", "faults.0.duration=30.001d"}),
-       "bad.json: /faults/0/duration: expected a duration > 0s and <= 30d, found \"30.001d\"",
-       with(month, {"faults.0.at=0s", "faults.0.duration=30d"})},
+      {with(year, {"faults.0.at=0s", "faults.0.duration=366.001d"}),
+       "bad.json: /faults/0/duration: expected a duration > 0s and <= 366d, found \"366.001d\"",
+       with(year, {"faults.0.at=0s", "faults.0.duration=366d"})},
   }));
   CAPTURE(c.past, c.at);
   CHECK_THAT(load_error(kBase, c.past), Catch::StartsWith(c.message));
