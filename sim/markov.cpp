@@ -151,13 +151,29 @@ double detection_s(const HealthCheckConfig& h) {
   return h.interval_s / 2 + (h.failure_threshold - 1) * h.interval_s + h.timeout_s;
 }
 
-// How long after the authoritative DNS changes a client region's ops all go to the new answer: the change reaches
-// every authoritative server after `update_delay`; each resolver still holds the old answer for what is left of its
-// TTL (uniform over [0, TTL) for a resolver kept busy by its clients), so the last of N resolvers moves at
-// N / (N + 1) TTL on average; a stale fraction adds its extra time.
-double dns_change_s(const RoutingConfig& r) {
+// How long after the authoritative DNS changes the last of a client region's failing ops is invoked, plus the
+// retries' span (which the episode correction takes off again): the change reaches every authoritative server
+// after `update_delay`; then each of the region's N resolvers keeps the old answer for what is left of its TTL. A
+// resolver is queried by its clients' ops at q per second (the region's `rate_per_s` of the record's kind over N),
+// and by their retries too while they fail: it holds an answer at a random time with probability
+// p = TTL / (TTL + 1 / (attempts q)), for a remaining time R uniform over [0, TTL). An op whose last attempt finds
+// the old answer fails; the last such op through a resolver is invoked G ~ Exp(q) before R (less the span). The
+// region's last failing op is the largest R - G over its N resolvers, whose mean is integrated numerically from
+//   P(R - G <= x) = (1 - p) + p (x / TTL + (1 - exp(-q (TTL - x))) / (q TTL)),  0 <= x <= TTL.
+// A stale fraction adds its extra time.
+double dns_change_s(const RoutingConfig& r, double queries_per_s, double attempts) {
   const double n = std::max<uint32_t>(r.resolvers_per_region, 1);
-  double last = r.ttl_s * n / (n + 1);
+  const double q = queries_per_s / n, ttl = r.ttl_s;
+  double last = 0;
+  if (q > 0 && ttl > 0) {
+    const double p = ttl / (ttl + 1 / (attempts * q));
+    constexpr int kSteps = 2000;  // midpoint rule; the integrand is smooth and bounded by 1
+    for (int i = 0; i < kSteps; ++i) {
+      const double x = (i + 0.5) * ttl / kSteps;
+      const double below = (1 - p) + p * (x / ttl + (1 - std::exp(-q * (ttl - x))) / (q * ttl));
+      last += (1 - std::pow(below, n)) * ttl / kSteps;
+    }
+  }
   if (r.stale_fraction > 0) last += r.stale_extra_s;
   return r.update_delay_s + last;
 }
@@ -227,7 +243,16 @@ AvailabilityModel model_availability(const Scenario& s) {
 
   AvailabilityModel m;
   m.design = consensus ? "consensus" : automatic ? "single-primary, automatic failover" : "single-primary, no failover";
-  m.reroute_s = automatic ? detection_s(s.health_check) + dns_change_s(s.routing) : 0;
+  // Each client region's reads query its read record, and its writes the write record: their mean rates over the
+  // client regions stand for every region's.
+  double read_rate = 0, write_rate = 0, client_regions = 0, attempts = 1;
+  for (int r = 0; r < regions; ++r) client_regions += load[size_t(r)] > 0 ? 1 : 0;
+  for (const auto& g : s.clients) {
+    read_rate += g.rate_per_s * g.read_fraction / client_regions;
+    write_rate += g.rate_per_s * (1 - g.read_fraction) / client_regions;
+    attempts = std::max(attempts, 1.0 + g.max_retries);
+  }
+  m.reroute_s = automatic ? detection_s(s.health_check) + dns_change_s(s.routing, read_rate, attempts) : 0;
   if (consensus) {
     // The followers' timeouts are uniform in [T, 2T): the first of k runs out at T + T / (k + 1) on average; the
     // winner needs one round trip of votes; after a leader's loss it also waits out the old lease.
@@ -246,7 +271,7 @@ AvailabilityModel model_availability(const Scenario& s) {
     for (int n = 0; n < nodes; ++n)
       if (n != initial_leader) rtt_sum += round_trip_s(s, controller, node_region[size_t(n)]);
     calls += rtt_sum + (nodes > 1 ? rtt_sum / (nodes - 1) : 0);  // a status call to each, then the promote call
-    m.failover_s = detection_s(s.health_check) + calls + dns_change_s(s.routing);
+    m.failover_s = detection_s(s.health_check) + calls + dns_change_s(s.routing, write_rate, attempts);
   }
 
   auto region_up = [&](const State& st, int r) {
@@ -317,6 +342,10 @@ AvailabilityModel model_availability(const Scenario& s) {
       if (best < 0) return;
       State next = st;
       next.leader = best;
+      // The controller pointed the lost primary's region's read record at the primary when it judged it down, and
+      // moves it with the write record: its clients are back with everyone's writes, not a reroute later.
+      const int old_region = node_region[size_t(st.leader)];
+      if (load[size_t(old_region)] > 0) next.rerouted |= 1u << old_region;
       to(normalize(next), 1 / m.failover_s);
     }
   };
