@@ -226,6 +226,13 @@ RunMetrics compute_metrics(const History& history, const Scenario& scenario) {
   m.alerts = check_alerts(history, scenario.alerts, scenario.metrics, &m.stale_reads.stale_invoke_s);
   attach_first_alerts(m.faults, m.alerts);
   if (!scenario.residency.empty()) m.residency = check_residency(history, scenario.residency, scenario.regions);
+  if (scenario.faults_random.any()) {
+    std::vector<uint8_t> client_regions;
+    for (const ClientGroupConfig& g : scenario.clients) client_regions.push_back(uint8_t(scenario.region_index(g.region)));
+    std::sort(client_regions.begin(), client_regions.end());
+    client_regions.erase(std::unique(client_regions.begin(), client_regions.end()), client_regions.end());
+    m.long_run = check_long_run(history, scenario.metrics, m.faults, m.split_brain, client_regions);
+  }
   if (scenario.faults_random.any()) {  // the model's figure beside the simulated one (docs/availability.md)
     m.availability_model_applicable = true;
     try {

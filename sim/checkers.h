@@ -339,6 +339,45 @@ struct QuorumStats {
 };
 QuorumStats check_quorum(const History& history, const LineageIndex& lineage);
 
+// Role changes that make a node primary whose previous role was another (the RTO breakdown's promotions), in record
+// order; none outside single-primary designs.
+std::vector<RoleChange> promotions(const History& history);
+
+// Long runs (docs/metrics.md, "Long runs: downtime, nines and incidents"), in sim/checkers_incidents.cpp.
+struct RegionDowntime {
+  std::string region;  // a client region; "" for the overall figure (the union over client regions)
+  double downtime_s = 0;
+  double availability = 1;  // 1 - downtime / duration
+  double nines = 0;         // log10(duration / max(downtime, window))
+};
+struct Incident {
+  double start_s = 0, close_s = 0;  // [start, close): first fault's start to the latest settle time
+  std::vector<uint32_t> faults;     // fault indices, by start
+  std::optional<double> rto_s;      // latest recovery - start; undefined if a fault did not recover
+  uint64_t lost_writes = 0, lost_writes_after_fault = 0;
+  double data_loss_window_s = 0;
+  std::optional<double> client_recovery_p99_s, client_recovery_max_s;
+  double downtime_s = 0;  // overall downtime within [start, close)
+  uint64_t failovers = 0;
+  std::vector<std::string> worse;  // reasons the failover made things worse, in the order docs/metrics.md lists them
+};
+struct LongRunStats {
+  bool applicable = false;  // the scenario has random faults
+  RegionDowntime overall;
+  std::vector<RegionDowntime> by_region;  // client regions, by region index
+  std::vector<Incident> incidents;        // by start
+  uint64_t not_recovered = 0;             // incidents without an RTO
+  Distribution rto_s, data_loss_window_s, client_recovery_p99_s, downtime_s;  // over incidents
+  uint64_t lost_writes = 0;               // summed over incidents
+  uint64_t worse_incidents = 0;
+  uint64_t failovers_outside_incidents = 0;
+};
+// `faults` and `split_brain` are this history's (check_faults, check_split_brain); `client_regions` the regions with
+// a client group, by index.
+LongRunStats check_long_run(const History& history, const MetricsConfig& config,
+                            const std::vector<FaultMetrics>& faults, const SplitBrainStats& split_brain,
+                            const std::vector<uint8_t>& client_regions);
+
 struct RunMetrics {
   double duration_s = 0;
   std::vector<FaultMetrics> faults;
@@ -360,6 +399,7 @@ struct RunMetrics {
   std::vector<AlertResult> alerts;
   ResidencyStats residency;
   SemiSyncStats semi_sync;
+  LongRunStats long_run;
   // With faults_random only: the Markov chain's expected availability (sim/markov.h), or why it has none.
   bool availability_model_applicable = false;
   std::optional<AvailabilityModel> availability_model;

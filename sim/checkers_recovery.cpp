@@ -25,6 +25,20 @@ struct InvokeTimes {
 
 }  // namespace
 
+// The roles the run starts with are recorded at t = 0 but are not changes: a node's first record only sets what
+// "previous" means.
+std::vector<RoleChange> promotions(const History& history) {
+  std::map<int16_t, Role> previous;
+  std::vector<RoleChange> out;
+  if (history.topology != "single-primary") return out;  // every node takes writes; one coming back is no promotion
+  for (const RoleChange& r : history.roles) {
+    const auto it = previous.find(r.node);
+    if (it != previous.end() && it->second != Role::Primary && r.role == Role::Primary) out.push_back(r);
+    previous[r.node] = r.role;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Faults: RTO, its breakdown, per-client recovery, RPO
 
@@ -90,17 +104,9 @@ std::optional<double> recovery_time(const InvokeTimes (&times)[2], const Metrics
   return std::nullopt;
 }
 
-// Times at which a node's role becomes primary, in record order. The roles the run starts with are recorded at
-// t = 0 but are not changes: a node's first record only sets what "previous" means.
 std::vector<double> promotion_times(const History& history) {
-  std::map<int16_t, Role> previous;
   std::vector<double> times;
-  if (history.topology != "single-primary") return times;  // every node takes writes; one coming back is no promotion
-  for (const RoleChange& r : history.roles) {
-    const auto it = previous.find(r.node);
-    if (it != previous.end() && it->second != Role::Primary && r.role == Role::Primary) times.push_back(r.t);
-    previous[r.node] = r.role;
-  }
+  for (const RoleChange& r : promotions(history)) times.push_back(r.t);
   return times;
 }
 

@@ -191,6 +191,20 @@ const std::vector<AliasRule>& alias_rules() {
        [](const Json& r) { return number_at(r, "/residency/writes_acked_outside"); }},
       {{"reads_served_outside", "successful reads of restricted keys served by a node outside"},
        [](const Json& r) { return number_at(r, "/residency/reads_served_outside"); }},
+      {{"nines", "long_run: -log10(1 - availability) of the overall downtime (time some client region is down); "
+                 "undefined without faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/overall/nines"); }},
+      {{"downtime_minutes", "long_run: overall downtime, minutes; undefined without faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/overall/downtime_minutes"); }},
+      {{"time_availability", "long_run: 1 - overall downtime / duration; undefined without faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/overall/availability"); }},
+      {{"incidents", "long_run: number of incidents; undefined without faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/incidents/count"); }},
+      {{"incident_rto_p95_s", "long_run: p95 of RTO over recovered incidents, s; undefined without faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/incidents/rto_s/p95_s"); }},
+      {{"failover_worse_incidents", "long_run: incidents in which failover made things worse; undefined without "
+                                    "faults_random"},
+       [](const Json& r) { return number_at(r, "/long_run/incidents/worse_incidents"); }},
   };
   return rules;
 }

@@ -129,6 +129,54 @@ Json residency_counts_json(const ResidencyCounts& c) {
           {"reads_served_outside", c.reads_served_outside}};
 }
 
+Json downtime_json(const RegionDowntime& d) {
+  return {{"downtime_s", seconds(d.downtime_s)},
+          {"downtime_minutes", round_to(d.downtime_s / 60, 1e6)},
+          {"availability", d.availability},
+          {"nines", round_to(d.nines, 1e6)}};
+}
+
+Json summary_json(const Distribution& d) {
+  return {{"count", d.count}, {"mean_s", seconds(d.mean)}, {"p50_s", seconds(d.p50)}, {"p95_s", seconds(d.p95)},
+          {"max_s", seconds(d.max)}};
+}
+
+Json long_run_json(const LongRunStats& l) {
+  Json j;
+  j["overall"] = downtime_json(l.overall);
+  j["by_region"] = Json::object();
+  for (const RegionDowntime& d : l.by_region) j["by_region"][d.region] = downtime_json(d);
+  Json incidents;
+  incidents["count"] = l.incidents.size();
+  incidents["not_recovered"] = l.not_recovered;
+  incidents["rto_s"] = summary_json(l.rto_s);
+  incidents["data_loss_window_s"] = summary_json(l.data_loss_window_s);
+  incidents["client_recovery_p99_s"] = summary_json(l.client_recovery_p99_s);
+  incidents["downtime_s"] = summary_json(l.downtime_s);
+  incidents["lost_writes"] = l.lost_writes;
+  incidents["worse_incidents"] = l.worse_incidents;
+  incidents["failovers_outside_incidents"] = l.failovers_outside_incidents;
+  incidents["list"] = Json::array();
+  for (const Incident& i : l.incidents) {
+    Json e;
+    e["start_s"] = seconds(i.start_s);
+    e["close_s"] = seconds(i.close_s);
+    e["faults"] = i.faults;
+    e["rto_s"] = seconds(i.rto_s);
+    e["lost_writes"] = i.lost_writes;
+    e["lost_writes_after_fault"] = i.lost_writes_after_fault;
+    e["data_loss_window_s"] = seconds(i.data_loss_window_s);
+    e["client_recovery_p99_s"] = seconds(i.client_recovery_p99_s);
+    e["client_recovery_max_s"] = seconds(i.client_recovery_max_s);
+    e["downtime_s"] = seconds(i.downtime_s);
+    e["failovers"] = i.failovers;
+    e["worse"] = i.worse;
+    incidents["list"].push_back(std::move(e));
+  }
+  j["incidents"] = std::move(incidents);
+  return j;
+}
+
 }  // namespace
 
 Json report_json(const RunInfo& info, const RunMetrics& m) {
@@ -267,20 +315,6 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
                                                 {"write", availability_json(region.write)}};
   }
   r["availability"] = std::move(availability);
-  if (m.availability_model_applicable) {  // with faults_random only
-    Json model;
-    if (m.availability_model) {
-      const AvailabilityModel& a = *m.availability_model;
-      model["design"] = a.design;
-      model["states"] = a.states;
-      model["overall"] = a.overall;
-      model["by_region"] = Json::object();
-      for (const auto& region : a.by_region) model["by_region"][region.region] = region.availability;
-    } else {
-      model["not_modelled"] = m.availability_model_refused;
-    }
-    r["availability_model"] = std::move(model);
-  }
 
   Json latency;
   latency["read"] = latency_json(m.latency.read);
@@ -327,6 +361,21 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
   traffic["total_bytes"] = m.traffic.total_bytes;
   traffic["total_cost_usd"] = usd(m.traffic.total_cost);
   r["traffic"] = std::move(traffic);
+  if (m.long_run.applicable) r["long_run"] = long_run_json(m.long_run);
+  if (m.availability_model_applicable) {  // with faults_random only: the model beside long_run
+    Json model;
+    if (m.availability_model) {
+      const AvailabilityModel& a = *m.availability_model;
+      model["design"] = a.design;
+      model["states"] = a.states;
+      model["overall"] = a.overall;
+      model["by_region"] = Json::object();
+      for (const auto& region : a.by_region) model["by_region"][region.region] = region.availability;
+    } else {
+      model["not_modelled"] = m.availability_model_refused;
+    }
+    r["availability_model"] = std::move(model);
+  }
   return r;
 }
 

@@ -262,17 +262,41 @@ std::string report_text(const Json& report) {
     }
     t.print(out);
   }
-  if (report.contains("availability_model")) {  // the Markov chain's figure (mrsim availability)
-    const Json& m = report["availability_model"];
-    out << "\nAvailability expected by the Markov model (fraction of time a client region can be served)\n";
-    if (m.contains("not_modelled")) {
-      out << "   not modelled: " << m["not_modelled"].get<std::string>() << "\n";
-    } else {
-      Table t({"client region", "model"});
-      t.add({"(all)", percent(at(m, {"overall"}))});
-      for (auto it = m["by_region"].begin(); it != m["by_region"].end(); ++it) t.add({it.key(), percent(it.value())});
-      t.print(out);
+  if (report.contains("long_run")) {
+    const Json& lr = at(report, {"long_run"});
+    out << "\nDowntime over the run (time a client region is down: docs/metrics.md, \"Long runs\")\n";
+    // Beside each simulated availability, the Markov model's (docs/availability.md), when it models the design.
+    const Json& model = at(report, {"availability_model"});
+    const bool modelled = model.is_object() && model.contains("overall");
+    std::vector<std::string> columns = {"client region", "downtime min", "availability", "nines"};
+    if (modelled) columns.push_back("Markov model");
+    Table t(columns);
+    auto row = [&](const std::string& name, const Json& d, const Json& expected) {
+      std::vector<std::string> cells = {name, cell(at(d, {"downtime_minutes"}), 1), percent(at(d, {"availability"})),
+                                        cell(at(d, {"nines"}), 2)};
+      if (modelled) cells.push_back(percent(expected));
+      t.add(cells);
+    };
+    row("(any)", at(lr, {"overall"}), modelled ? model["overall"] : Json());
+    const Json& by_region = at(lr, {"by_region"});
+    if (by_region.is_object())
+      for (auto it = by_region.begin(); it != by_region.end(); ++it)
+        row(it.key(), it.value(), modelled && model["by_region"].contains(it.key()) ? model["by_region"][it.key()] : Json());
+    t.print(out);
+    if (model.is_object() && model.contains("not_modelled"))
+      out << "   (no Markov model: " << model["not_modelled"].get<std::string>() << ")\n";
+    const Json& inc = at(lr, {"incidents"});
+    out << "\nIncidents: " << cell(at(inc, {"count"})) << " (" << cell(at(inc, {"not_recovered"}))
+        << " not recovered), " << cell(at(inc, {"lost_writes"})) << " lost writes, failover made "
+        << cell(at(inc, {"worse_incidents"})) << " worse; " << cell(at(inc, {"failovers_outside_incidents"}))
+        << " failovers outside incidents (s)\n";
+    Table d({"over incidents", "count", "mean", "p50", "p95", "max"});
+    for (const char* key : {"rto_s", "data_loss_window_s", "client_recovery_p99_s", "downtime_s"}) {
+      const Json& v = at(inc, {key});
+      d.add({key, cell(at(v, {"count"})), cell(at(v, {"mean_s"})), cell(at(v, {"p50_s"})), cell(at(v, {"p95_s"})),
+             cell(at(v, {"max_s"}))});
     }
+    d.print(out);
   }
 
   out << "\nLatency of successful ops (s)\n";

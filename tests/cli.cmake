@@ -14,9 +14,16 @@ add_test(NAME "cli: every shipped scenario validates" COMMAND mrsim validate ${M
 foreach(scenario ${MRSIM_SCENARIOS})
   get_filename_component(name ${scenario} NAME_WE)
   set(test "determinism: ${name} with one seed gives identical report, trace and history bytes")
+  # A year-long scenario is checked over its first 30 days: three year-long runs with their trace and history would
+  # write gigabytes for the same property (its random outages start within those days for seeds 1 and 2).
+  set(sets "")
+  if(name MATCHES "-year-")
+    set(sets -DSETS=duration=30d)
+  endif()
   add_test(NAME "${test}"
            COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.json
-                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism-${name} -P ${CMAKE_CURRENT_SOURCE_DIR}/determinism.cmake)
+                   ${sets} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism-${name}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/determinism.cmake)
   set_tests_properties("${test}" PROPERTIES LABELS determinism)
 endforeach()
 

@@ -1,14 +1,21 @@
 cmake_minimum_required(VERSION 3.22)
 # Runs one scenario three times: twice with seed 1 (outputs must be byte-identical), once with seed 2 (the history
-# must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... -P determinism.cmake
+# must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... [-DSETS=path=value,...] -P determinism.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
+set(set_args "")
+if(DEFINED SETS)
+  string(REPLACE "," ";" sets "${SETS}")
+  foreach(s ${sets})
+    list(APPEND set_args --set ${s})
+  endforeach()
+endif()
 foreach(run a b c)
   set(seed 1)
   if(run STREQUAL "c")
     set(seed 2)
   endif()
-  execute_process(COMMAND ${MRSIM} run ${SCENARIO} --seed ${seed} --report ${WORK}/${run}.report.json
+  execute_process(COMMAND ${MRSIM} run ${SCENARIO} ${set_args} --seed ${seed} --report ${WORK}/${run}.report.json
                           --trace ${WORK}/${run}.trace.json --history ${WORK}/${run}.history.jsonl
                   RESULT_VARIABLE rc OUTPUT_FILE ${WORK}/${run}.stdout.txt)
   if(NOT rc EQUAL 0)

@@ -8,8 +8,8 @@
 // fourth region that does not fail; in the flagship, where it shares us-west-2 with a replica, the primary
 // eventually settles there and a us-west-2 failure cannot be failed over: `mrsim availability` shows that too.
 // Each seed simulates 3 days; the seeds' availabilities are the batch means of a Student-t interval (4 degrees of
-// freedom). The simulated figure is computed from the history exactly as docs/metrics.md ("Long runs: downtime")
-// defines it: windows of metrics.window, down when ok / attempted < metrics.threshold, sample and hold.
+// freedom). The simulated figure is the report's long_run availability (docs/metrics.md, "Long runs: downtime":
+// windows of metrics.window, down when ok / attempted < metrics.threshold, sample and hold).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -54,40 +54,6 @@ const std::vector<std::string> kConsensus = {
         "leaseholder": "us-east-1", "consensus": {"election_timeout": "3s", "lease_duration": "9s"}})",
     "failover.cooldown=5m"};
 
-// docs/metrics.md, "Long runs: downtime": per client region and overall (the union), 1 - downtime / duration.
-json long_run_availability(const Scenario& s, const History& h) {
-  const double w = s.metrics.window_s, theta = s.metrics.threshold;
-  const size_t windows = size_t(std::ceil(s.duration_s / w));
-  const size_t regions = s.regions.size();
-  std::vector<uint32_t> attempted(windows * regions, 0), ok(windows * regions, 0);
-  std::vector<bool> has_clients(regions, false);
-  for (const auto& g : s.clients) has_clients[size_t(s.region_index(g.region))] = true;
-  for (const OpRecord& op : h.ops) {
-    const size_t k = std::min(windows - 1, size_t(op.invoke_s / w));
-    ++attempted[k * regions + op.region];
-    ok[k * regions + op.region] += op.ok() ? 1 : 0;
-  }
-  std::vector<double> down_s(regions, 0.0);
-  std::vector<bool> held(regions, false);  // sample and hold: up before the first observed window
-  double union_s = 0;
-  for (size_t k = 0; k < windows; ++k) {
-    const double length = std::min(w, s.duration_s - double(k) * w);
-    bool any = false;
-    for (size_t r = 0; r < regions; ++r) {
-      if (!has_clients[r]) continue;
-      const uint32_t n = attempted[k * regions + r];
-      if (n) held[r] = double(ok[k * regions + r]) / n < theta;
-      if (held[r]) down_s[r] += length, any = true;
-    }
-    if (any) union_s += length;
-  }
-  json out;
-  out["overall"] = 1 - union_s / s.duration_s;
-  for (size_t r = 0; r < regions; ++r)
-    if (has_clients[r]) out["by_region"][s.regions[r].name] = 1 - down_s[r] / s.duration_s;
-  return out;
-}
-
 struct Interval {
   double mean = 0, half = 0;
 };
@@ -111,10 +77,12 @@ void cross_check(const std::vector<std::string>& sets) {
   for (int seed = 1; seed <= kSeeds; ++seed) {
     std::vector<std::string> run_sets = sets;
     run_sets.push_back("seed=" + std::to_string(seed));
-    const json out = simulate_in_child(kBase, run_sets, long_run_availability);
-    overall.push_back(out["extra"]["overall"].get<double>());
+    const json report = simulate_in_child(kBase, run_sets)["report"];
+    overall.push_back(number(report, "/long_run/overall/availability"));
     for (size_t r = 0; r < model.by_region.size(); ++r)
-      by_region[r].push_back(out["extra"]["by_region"][model.by_region[r].region].get<double>());
+      by_region[r].push_back(number(report, ("/long_run/by_region/" + model.by_region[r].region + "/availability").c_str()));
+    // The report carries the model's figure beside it.
+    CHECK(number(report, "/availability_model/overall") == Approx(model.overall).epsilon(1e-12));
   }
   const Interval all = interval(overall);
   INFO(model.design << ": overall model " << model.overall << ", simulated " << all.mean << " +- " << all.half);

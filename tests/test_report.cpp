@@ -264,7 +264,13 @@ TEST_CASE("every alias resolves on a full report", "[unit]") {
   scenario.regions[0].name = "east", scenario.regions[0].jurisdiction = "EU";
   scenario.regions[1].name = "west", scenario.regions[1].jurisdiction = "US";
   scenario.residency = {{0, 99, "EU"}};
+  // The long-run aliases need random faults in the scenario (the history's faults stand for them) and a client group.
+  scenario.faults_random.classes.push_back(RandomFaultClass{});
+  scenario.clients.push_back(ClientGroupConfig{});
+  scenario.clients[0].region = "east";
   Json r = report_json(info(), compute_metrics(h, scenario));
+  CHECK(r["long_run"]["incidents"]["count"] == 1);
+  CHECK(report_text(r).find("Downtime over the run") != std::string::npos);
   CHECK(r["alerts"][0]["firing"][0]["start_s"] == 100.0);
   CHECK(r["alerts"][0]["firing"][0]["labels"]["region"] == "east");
   CHECK(r["faults"][0]["first_alert"]["after_fault_s"] == 0.0);
