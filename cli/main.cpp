@@ -34,6 +34,7 @@
 #include "sim/engine_config.h"
 #include "sim/expect.h"
 #include "sim/footprint.h"
+#include "sim/markov.h"
 #include "sim/report.h"
 #include "sim/scenario_loader.h"
 #include "sim/schema.h"
@@ -55,6 +56,7 @@ usage:
   mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE] [--jobs N]
                           [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
+  mrsim availability SCENARIO [--set PATH=VALUE]...
   mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary|leaderless]
               [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
@@ -76,6 +78,11 @@ check     runs each scenario (one process per run) and evaluates its "expect" bl
           (a testcase per expectation); --baseline fails (exit 1) when a headline metric is worse than the recorded
           baseline by more than its tolerance; --update-baseline records one instead.
 validate  parses and validates only.
+availability  solves the continuous-time Markov chain of the scenario's faults_random components (up and down
+          at rates 1 / mean time between failures and 1 / mean time to repair) and its control plane (failover,
+          rerouting, leader election at 1 / their mean times) and prints each client region's expected
+          availability, nines and downtime per year, without simulating (docs/availability.md). Exit 2 for a
+          scenario without faults_random or a design the chain does not model.
 sweep     runs the grid's every point with every seed, one process per run, all cores unless --jobs; writes
           DIR/runs.jsonl as runs finish, DIR/runs.csv and DIR/summary.csv (mean, std, 95 % CI, percentiles per
           point); run again, it skips the runs already done. --shard I/N runs every N-th run from the I-th
@@ -312,6 +319,28 @@ int cmd_validate(const CommonOptions& o) {
               << format_memory(memory.bytes) << ", " << int(100 * memory.dominant_share() + 0.5) << " % of it for "
               << memory.dominant().what << ")\n";
   }
+  return kExitOk;
+}
+
+int cmd_availability(const CommonOptions& o) {
+  if (o.scenarios.size() != 1)
+    throw InputError("availability: expected exactly one scenario file, found " + std::to_string(o.scenarios.size()));
+  const Scenario s = load_scenario_file(o.scenarios[0], o.sets, o.seed);
+  const AvailabilityModel m = model_availability(s);
+  std::printf("mrsim %s  scenario %s  hash %s\n", MRSIM_VERSION, s.name.c_str(), s.hash.c_str());
+  std::printf("availability model: %s; continuous-time Markov chain of %d states (residual %.1e)\n",
+              m.design.c_str(), m.states, m.residual);
+  if (m.failover_s > 0) std::printf("  failover (primary lost -> writes served again): mean %.3f s\n", m.failover_s);
+  if (m.reroute_s > 0) std::printf("  rerouting (a region's node lost -> its clients elsewhere): mean %.3f s\n", m.reroute_s);
+  if (m.election_s > 0)
+    std::printf("  election: mean %.3f s after a leaseholder's loss, %.3f s after a majority's return\n", m.election_s,
+                m.election_after_majority_s);
+  std::printf("\n   client region   availability    nines  downtime min/year\n");
+  auto row = [](const std::string& name, double a) {
+    std::printf("   %-14s %13.8f %8.3f %18.2f\n", name.c_str(), a, nines(a), downtime_minutes_per_year(a));
+  };
+  row("(all)", m.overall);
+  for (const auto& r : m.by_region) row(r.region, r.availability);
   return kExitOk;
 }
 
@@ -573,6 +602,10 @@ int main(int argc, char** argv) {
       return cmd_check(o, check);
     }
     if (command == "validate") return cmd_validate(o);
+    if (command == "availability") {
+      if (o.seed) throw InputError("availability: the chain draws nothing; --seed goes with run");
+      return cmd_availability(o);
+    }
     if (command == "bench")
       return cmd_bench(bench_duration, bench_clients, bench_rate, bench_design, o.engine_config, o.memory_limit);
     if (command == "schema") {
@@ -581,7 +614,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     throw InputError("unknown command \"" + command +
-                     "\": expected run, check, validate, sweep, merge, compare, shrink, export, bench or schema (see "
+                     "\": expected run, check, validate, availability, sweep, merge, compare, shrink, export, bench or schema (see "
                      "mrsim --help)");
   });
 }

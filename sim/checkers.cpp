@@ -8,6 +8,8 @@
 #include <map>
 #include <numeric>
 
+#include "sim/scenario_loader.h"
+
 namespace mrsim {
 namespace {
 
@@ -230,6 +232,16 @@ RunMetrics compute_metrics(const History& history, const Scenario& scenario) {
     std::sort(client_regions.begin(), client_regions.end());
     client_regions.erase(std::unique(client_regions.begin(), client_regions.end()), client_regions.end());
     m.long_run = check_long_run(history, scenario.metrics, m.faults, m.split_brain, client_regions);
+  }
+  if (scenario.faults_random.any()) {  // the model's figure beside the simulated one (docs/availability.md)
+    m.availability_model_applicable = true;
+    try {
+      m.availability_model = model_availability(scenario);
+    } catch (const InputError& e) {
+      const std::string what = e.what();  // "<file>: availability: <reason>": the report keeps the reason
+      const size_t at = what.find("availability: ");
+      m.availability_model_refused = at == std::string::npos ? what : what.substr(at + 14);
+    }
   }
   return m;
 }

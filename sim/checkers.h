@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/history.h"
+#include "sim/markov.h"
 #include "sim/scenario.h"
 
 namespace mrsim {
@@ -399,6 +400,10 @@ struct RunMetrics {
   ResidencyStats residency;
   SemiSyncStats semi_sync;
   LongRunStats long_run;
+  // With faults_random only: the Markov chain's expected availability (sim/markov.h), or why it has none.
+  bool availability_model_applicable = false;
+  std::optional<AvailabilityModel> availability_model;
+  std::string availability_model_refused;
 };
 RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
 // Everything above, plus what needs more of the scenario than its metrics block: alerts and data residency.

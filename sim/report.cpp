@@ -362,6 +362,20 @@ Json report_json(const RunInfo& info, const RunMetrics& m) {
   traffic["total_cost_usd"] = usd(m.traffic.total_cost);
   r["traffic"] = std::move(traffic);
   if (m.long_run.applicable) r["long_run"] = long_run_json(m.long_run);
+  if (m.availability_model_applicable) {  // with faults_random only: the model beside long_run
+    Json model;
+    if (m.availability_model) {
+      const AvailabilityModel& a = *m.availability_model;
+      model["design"] = a.design;
+      model["states"] = a.states;
+      model["overall"] = a.overall;
+      model["by_region"] = Json::object();
+      for (const auto& region : a.by_region) model["by_region"][region.region] = region.availability;
+    } else {
+      model["not_modelled"] = m.availability_model_refused;
+    }
+    r["availability_model"] = std::move(model);
+  }
   return r;
 }
 

@@ -262,19 +262,29 @@ std::string report_text(const Json& report) {
     }
     t.print(out);
   }
-
   if (report.contains("long_run")) {
     const Json& lr = at(report, {"long_run"});
     out << "\nDowntime over the run (time a client region is down: docs/metrics.md, \"Long runs\")\n";
-    Table t({"client region", "downtime min", "availability", "nines"});
-    auto row = [&](const std::string& name, const Json& d) {
-      t.add({name, cell(at(d, {"downtime_minutes"}), 1), percent(at(d, {"availability"})), cell(at(d, {"nines"}), 2)});
+    // Beside each simulated availability, the Markov model's (docs/availability.md), when it models the design.
+    const Json& model = at(report, {"availability_model"});
+    const bool modelled = model.is_object() && model.contains("overall");
+    std::vector<std::string> columns = {"client region", "downtime min", "availability", "nines"};
+    if (modelled) columns.push_back("Markov model");
+    Table t(columns);
+    auto row = [&](const std::string& name, const Json& d, const Json& expected) {
+      std::vector<std::string> cells = {name, cell(at(d, {"downtime_minutes"}), 1), percent(at(d, {"availability"})),
+                                        cell(at(d, {"nines"}), 2)};
+      if (modelled) cells.push_back(percent(expected));
+      t.add(cells);
     };
-    row("(any)", at(lr, {"overall"}));
+    row("(any)", at(lr, {"overall"}), modelled ? model["overall"] : Json());
     const Json& by_region = at(lr, {"by_region"});
     if (by_region.is_object())
-      for (auto it = by_region.begin(); it != by_region.end(); ++it) row(it.key(), it.value());
+      for (auto it = by_region.begin(); it != by_region.end(); ++it)
+        row(it.key(), it.value(), modelled && model["by_region"].contains(it.key()) ? model["by_region"][it.key()] : Json());
     t.print(out);
+    if (model.is_object() && model.contains("not_modelled"))
+      out << "   (no Markov model: " << model["not_modelled"].get<std::string>() << ")\n";
     const Json& inc = at(lr, {"incidents"});
     out << "\nIncidents: " << cell(at(inc, {"count"})) << " (" << cell(at(inc, {"not_recovered"}))
         << " not recovered), " << cell(at(inc, {"lost_writes"})) << " lost writes, failover made "
