@@ -588,6 +588,12 @@ class Walker {
   // their `between` order), and every repair and time between failures lasts (a zero draw would be a fault that is
   // no fault, or failures at one instant without end).
   void check_random_class(json& c, const std::string& pattern, const std::string& pointer) {
+    if (pattern == "/faults_random/dns") {  // its faults are dns_outage faults
+      if (routing_kind_ != "dns")
+        throw SchemaError(pointer, "no DNS provider failures unless routing.kind is \"dns\" (only DNS clients use "
+                          "resolvers)", "a dns class");
+      dns_outage_ = true;
+    }
     for (const char* key : {"between_failures", "to_repair"}) {
       const DelayDistribution d = DelayDistribution::from_json(c[key], child(pointer, key), kMaxTimeBetweenFailures_s);
       if (!d.draws_positive())
