@@ -137,7 +137,7 @@ std::string type_noun(const FieldSpec& row) {
     case T::String:
       return "a string";
     case T::Enum:
-      return "one of " + quoted_list(split_choices(row.choices));
+      return "one of " + quoted_list(split_choices(row.choices), 16);  // every choice: the user needs them all
     case T::Integer:
       return "a whole number";
     case T::Seed:
