@@ -28,6 +28,7 @@ ControllerState::ControllerState(const Store& db, double page_for_s)
     : primary(0), acted_on(db.node_count(), 0), page_alert(page_for_s) {
   for (int i = 0; i < db.node_count(); ++i)
     if (db.role(i) == Role::Primary) primary = i;
+  home = primary;
 }
 
 FailoverController::FailoverController(const FailoverConfig& config, int region, int slot, double duration_s,
@@ -112,6 +113,9 @@ void FailoverController::step(double t) {
     case FailoverPolicy::Manual: page(t); break;
     default:
       if (down && t >= state_.cooldown_until) fail_over(t);
+      else if (!down && config_.failback && config_.policy == FailoverPolicy::Automatic &&
+               state_.primary != state_.home && board_.healthy[state_.home] && t >= state_.cooldown_until)
+        fail_back(t);
   }
   route_reads(sg4::Engine::get_clock());
   reconcile(sg4::Engine::get_clock());
@@ -214,26 +218,39 @@ void FailoverController::fail_over(double t) {
     state_.fenced = state_.primary;
     stonith(state_.primary);
   }
-  decide(sg4::Engine::get_clock(), "promote", best, "log position " + std::to_string(best_log));
+  promote(best, "log position " + std::to_string(best_log));
+}
+
+bool FailoverController::promote(int node, const std::string& detail) {
+  decide(sg4::Engine::get_clock(), "promote", node, detail);
   AgentRequest promote;
   promote.kind = AgentRequest::Kind::Promote;
   promote.term = state_.term + 1;
-  const auto s = call_node(caller_, db_, network_, best, promote, config_.promotion_s + config_.rpc_timeout_s,
+  const auto s = call_node(caller_, db_, network_, node, promote, config_.promotion_s + config_.rpc_timeout_s,
                            message_bytes_);
   const double now = sg4::Engine::get_clock();
   if (!s || s->role != Role::Primary) {
-    decide(now, "promote_failed", best);
-    return;
+    decide(now, "promote_failed", node);
+    return false;
   }
   state_.term = promote.term;
   const int old = state_.primary;
-  state_.primary = best;
+  state_.primary = node;
   state_.episode_open = false;
   state_.cooldown_until = now + config_.cooldown_s;
-  state_.acted_on[best] = board_.status_seq[best];  // its last probe predates the promotion
-  decide(now, "promoted", best, "term " + std::to_string(state_.term) + ", replacing " + db_.name(old));
+  state_.acted_on[node] = board_.status_seq[node];  // its last probe predates the promotion
+  decide(now, "promoted", node, "term " + std::to_string(state_.term) + ", replacing " + db_.name(old));
   dns_.change(AuthoritativeDns::kWriteRecord, db_.region(state_.primary), now);
   if (config_.fencing == Fencing::Token) send_fences();
+  return true;
+}
+
+void FailoverController::fail_back(double t) {
+  // Only to a home node that follows the current primary: one that has not rejoined yet would lose what it missed.
+  const auto& s = board_.last_status[state_.home];
+  if (!s || s->role != Role::Replica || s->upstream != state_.primary) return;
+  decide(t, "failback_start", state_.home, "the original primary is healthy again");
+  promote(state_.home, "failback");
 }
 
 void FailoverController::route_reads(double t) {

@@ -11,6 +11,10 @@
 //  - It reconciles nodes as they become reachable: a node that still claims the primary role with an old term is
 //    demoted and rejoins the new primary (rewinding divergent writes); a restarted former primary either resumes
 //    (it is still the designated one) or rejoins; a replica following the wrong upstream is re-pointed.
+//  - With failover.failback (automatic only), once the primary the run started with is healthy again, follows the
+//    current primary and the cooldown has passed, it promotes it back and the write record follows (Route 53
+//    failover records return to the primary as soon as its health check passes); the deposed primary is demoted
+//    when next seen. Under a flapping fault the cooldown is what stops a switch on every flap.
 // When a failover starts, by policy:
 //  - automatic: at once (one watcher, in `health_check.from`).
 //  - manual: an alert (failover.page_on, a rule of the scenario's `alerts` over node_healthy, or by default
@@ -56,6 +60,7 @@ class RaftGroup;
 struct ControllerState {
   ControllerState(const Store& db, double page_for_s);
   int primary;                      // the designated primary
+  int home;                         // the primary the run started with (failback returns to it)
   uint32_t term = 1;
   double cooldown_until = 0;
   bool episode_open = false;        // a failover was decided and has not completed yet
@@ -93,6 +98,10 @@ class FailoverController {
   void page(double t);
   bool page_condition() const;
   void fail_over(double t);
+  void fail_back(double t);
+  // Promotes `node` at term + 1; on success it becomes the designated primary, the write record follows it and
+  // the cooldown starts. False when the promotion failed.
+  bool promote(int node, const std::string& detail);
   bool lease_free();
   void stonith(int node);
   void send_fences();

@@ -414,6 +414,7 @@ Scenario build_scenario(const json& j) {
                       : policy == "raft"   ? FailoverPolicy::Raft
                                            : FailoverPolicy::Automatic;
   s.failover.cooldown_s = seconds(fo, "cooldown");
+  s.failover.failback = fo.contains("failback") && fo.at("failback").get<bool>();
   s.failover.promotion_s = seconds(fo, "promotion_time");
   s.failover.rpc_timeout_s = seconds(fo, "rpc_timeout");
   const std::string fencing = text(fo, "fencing");

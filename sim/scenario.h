@@ -208,6 +208,7 @@ struct RaftConfig {
 struct FailoverConfig {
   FailoverPolicy policy = FailoverPolicy::Automatic;
   double cooldown_s = 300.0;       // no second failover within this time of the previous one
+  bool failback = false;           // automatic: back to the original primary once it is healthy (and cooled down)
   double promotion_s = 5.0;        // a replica needs this long to become a writable primary
   double rpc_timeout_s = 5.0;      // controller -> node commands time out after this
   Fencing fencing = Fencing::None;

@@ -405,7 +405,12 @@ const std::vector<FieldSpec> kSchema = {
     {"/failover/raft/election_timeout_max", T::Duration, P::Default, "\"2s\"", 0, kHour, true, "",
      "Upper end of the election timeout range; at least min."},
     {"/failover/cooldown", T::Duration, P::Default, "\"5m\"", 0, kDay, false, "",
-     "No second failover within this long of the previous one."},
+     "No second failover (or failback) within this long of the previous one."},
+    {"/failover/failback", T::Boolean, P::Optional, "", 0, 0, false, "",
+     "Automatic only, default false: once the original primary is healthy again and the cooldown has passed, fail "
+     "back to it (promote it, then demote the current primary when it is next seen), as a Route 53 failover record "
+     "returns to its primary as soon as its health check passes. Writes the current primary has not yet shipped to "
+     "it are lost, as in any failover of asynchronous replicas."},
     {"/failover/promotion_time", T::Duration, P::Default, "\"5s\"", 0, kHour, false, "",
      "Time a replica needs to become a writable primary."},
     {"/failover/rpc_timeout", T::Duration, P::Default, "\"5s\"", 0, kHour, true, "",

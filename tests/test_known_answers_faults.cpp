@@ -137,3 +137,33 @@ TEST_CASE("a flapping fault is on for down, off for up, over its duration", "[sc
   CHECK(number(r, "/faults/0/end_s") == Approx(last_end));
   check_write_availability(r, periods * down);
 }
+
+TEST_CASE("failback returns to the original primary once it is healthy and the cooldown has passed", "[scenario][known-answer][faults]") {
+  // a is lost for 2 minutes; the checker in b fails over to b. When a is back it rejoins as b's replica, and with
+  // failback the controller promotes it again, but not before the cooldown since the promotion of b has run out.
+  const auto promotions = [](const Scenario&, const History& h) {
+    json times = json::array();
+    for (const RoleChange& c : h.roles)
+      if (c.t > 0 && c.role == Role::Primary) times.push_back({{"t", c.t}, {"node", c.node}});
+    return times;
+  };
+  const std::string outage = R"(faults=[{"at": "1m", "kind": "region_outage", "region": "a", "duration": "2m"}])";
+  for (const double cooldown : {0.0, 300.0}) {
+    const json r = mrsim_test::simulate_in_child(
+        kWorld, {outage, "failover.policy=automatic", "failover.failback=true",
+                 "failover.cooldown=" + std::to_string(int(cooldown)) + "s"},
+        promotions);
+    const json& p = r.at("extra");
+    // b is promoted during the outage, then a again after it (a's recovery as primary does not count: it rejoins).
+    REQUIRE(p.size() >= 2);
+    CHECK(p[0]["node"] == 1);
+    const double back = p[p.size() - 1]["t"].get<double>();
+    CHECK(p[p.size() - 1]["node"] == 0);
+    CHECK(back >= 180);                                    // not before a is back
+    CHECK(back >= p[0]["t"].get<double>() + cooldown);     // nor within the cooldown of b's promotion
+  }
+  // Without failback b stays primary.
+  const json r = mrsim_test::simulate_in_child(kWorld, {outage, "failover.policy=automatic"}, promotions);
+  REQUIRE(r.at("extra").size() >= 1);
+  CHECK(r.at("extra").back()["node"] == 1);
+}
