@@ -132,14 +132,6 @@ struct CommonOptions {
   MemoryLimit memory_limit;  // --max-memory, or a share of the machine's memory (cli/memory_limit.h)
 };
 
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@") ==
-                        std::string::npos)
-    return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 std::string replay_command(const Scenario& s, const std::vector<std::string>& sets,
                            const std::vector<std::string>& engine_config) {

@@ -38,6 +38,10 @@ void run_all(const std::vector<RunSpec>& specs, unsigned jobs, double timeout_s,
 // "1..30", "7", "1,2,5": the seeds, in the order given. Throws InputError on anything else or an empty range.
 std::vector<uint64_t> parse_seeds(const std::string& text, const std::string& flag);
 
+// `s` as one shell word: as it is when it holds only safe characters, else in single quotes (for the replay
+// commands the CLI prints).
+std::string shell_quote(const std::string& s);
+
 // Cores to use by default: what the machine has, at least 1.
 unsigned default_jobs();
 

@@ -459,15 +459,6 @@ std::string default_out(const std::string& scenario) {
   return std::filesystem::path(scenario).stem().string() + ".shrunk.json";
 }
 
-std::string shell_word(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@") ==
-                        std::string::npos)
-    return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 }  // namespace
 
 int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
@@ -585,7 +576,7 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
   Json shrunk = search.candidate_document(best);
   shrunk["name"] = suffixed(scenario.name, "-shrunk");
   std::string from = o.scenario;
-  for (const std::string& set : o.sets) from += " --set " + shell_word(set);
+  for (const std::string& set : o.sets) from += " --set " + shell_quote(set);
   if (o.seed) from += " --seed " + std::to_string(*o.seed);
   shrunk["description"] = cut(
       "Shrunk by mrsim shrink from " + from + " (seed " + std::to_string(scenario.seed) + "): " +
@@ -620,7 +611,7 @@ int cmd_shrink(const ShrinkOptions& o, const Simulate& simulate) {
     std::cout << search.errors()
               << " candidate(s) did not run to the end and counted as not missing; the first: " << search.first_error()
               << "\n";
-  std::cout << "written: " << out_path << "\nreplay: mrsim run " << shell_word(out_path) << "\n";
+  std::cout << "written: " << out_path << "\nreplay: mrsim run " << shell_quote(out_path) << "\n";
   return 1;
 }
 

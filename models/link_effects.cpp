@@ -63,14 +63,14 @@ bool LinkEffects::degraded(const Route& r) const {
 
 double LinkEffects::degradation_delay(const Route& r, double t) const {
   double sum = 0;
-  for (uint16_t w : r.wan_links) {
-    if (degradations_[w].empty()) continue;
-    const Degradation* d = active(w, uint8_t(r.plane), t);
-    if (!d) continue;
-    sum += d->added_s;
-    if (d->jitter) sum += d->jitter->sample(degradation_streams_[w]);
-  }
+  for (uint16_t w : r.wan_links)
+    if (const Degradation* d = degradations_[w].empty() ? nullptr : active(w, uint8_t(r.plane), t))
+      sum += added_delay(w, *d);
   return sum;
+}
+
+double LinkEffects::added_delay(size_t wan_link, const Degradation& d) const {
+  return d.added_s + (d.jitter ? d.jitter->sample(degradation_streams_[wan_link]) : 0.0);
 }
 
 bool LinkEffects::lost(const Route& r, double t) const {
@@ -86,11 +86,9 @@ bool LinkEffects::lost(const Route& r, double t) const {
 double LinkEffects::stream_delay(const Route& r, double t) const {
   double sum = 0;
   for (uint16_t w : r.wan_links) {
-    if (degradations_[w].empty()) continue;
-    const Degradation* d = active(w, uint8_t(r.plane), t);
+    const Degradation* d = degradations_[w].empty() ? nullptr : active(w, uint8_t(r.plane), t);
     if (!d) continue;
-    sum += d->added_s;
-    if (d->jitter) sum += d->jitter->sample(degradation_streams_[w]);
+    sum += added_delay(w, *d);
     double rto = 0.2;
     for (int retry = 0; retry < 15 && d->loss > 0 && loss_streams_[w].uniform01() < d->loss; ++retry) {
       sum += rto;

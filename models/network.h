@@ -93,6 +93,7 @@ class LinkEffects {
 
  private:
   const Degradation* active(size_t wan_link, uint8_t plane, double t) const;
+  double added_delay(size_t wan_link, const Degradation& d) const;  // added latency plus one jitter draw
   std::vector<std::optional<DelayDistribution>> jitter_;
   std::vector<std::vector<Degradation>> degradations_;
   struct Slowdown {
