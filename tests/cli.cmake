@@ -98,9 +98,19 @@ if(MRSIM_HARDENED_DIR)
   set(same_code_as_another active-passive-dns-ttl300 partition-lease-clock-step false-failover-single-vantage
                            false-failover-multi-vantage geodns-vs-global-lb-dns sessions-sticky-failback
                            leaderless-n3-r1w1)
+  # A simulated year takes many minutes with thread contexts (the plain tree runs the whole year): the sanitizers run
+  # two days of it with regions failing every 12 hours on average, so its random faults and long-run checkers run.
+  set(long_runs flagship-year-random-outages)
   foreach(scenario ${MRSIM_SCENARIOS})
     get_filename_component(name ${scenario} NAME_WE)
     if(name IN_LIST same_code_as_another)
+      continue()
+    endif()
+    if(name IN_LIST long_runs)
+      set(test "sanitizers: ${name} runs two days of faults every 12 hours")
+      add_test(NAME "${test}" COMMAND ${MRSIM_HARDENED_DIR}/mrsim run --cfg=contexts/factory:thread ${scenario}
+               --set duration=2d --set "faults_random.regions.between_failures={\"kind\": \"exponential\", \"mean\": \"12h\"}")
+      set_tests_properties("${test}" PROPERTIES LABELS sanitizers ENVIRONMENT "${sanitizer_env}" TIMEOUT 600 COST 300)
       continue()
     endif()
     set(test "sanitizers: ${name} meets its expectations")
