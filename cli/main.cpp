@@ -52,7 +52,7 @@ const char* const kUsage = R"(mrsim — deterministic discrete-event simulator f
 
 usage:
   mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
-                     [--cfg=KEY:VALUE]... [--max-memory SIZE]
+                     [--cfg=KEY:VALUE]... [--max-memory SIZE] [--lockstep]
   mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE] [--jobs N]
                           [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
@@ -114,6 +114,9 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
                   prints the estimate
 --set PATH=VALUE  overrides any scenario field: dotted (routing.ttl=300s, clients.0.count=50) or a JSON pointer
                   (/routing/ttl=300s); VALUE is JSON if it parses as JSON, else a string
+--lockstep        run: the slow reference data plane, a SimGrid instant at every client event instead of running
+                  client operations ahead between control-plane instants; the same bytes out, several times
+                  slower (docs/architecture.md, "The data plane runs ahead")
 --cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
                   exact only with contexts/factory:thread, docs/hardening.md); the replay command lists it. mrsim
                   refuses network/model and contexts/nthreads; other keys can change results, so keep them out of
@@ -130,6 +133,7 @@ struct CommonOptions {
   std::optional<uint64_t> seed;
   std::string report_path, trace_path, history_path;
   MemoryLimit memory_limit;  // --max-memory, or a share of the machine's memory (cli/memory_limit.h)
+  bool lockstep = false;     // --lockstep (models/data_plane.h)
 };
 
 
@@ -185,7 +189,7 @@ int cmd_run(const CommonOptions& o) {
   // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
   std::ofstream history_out;
   if (!o.history_path.empty()) history_out = files.open(o.history_path);
-  const History h = simulate(s, o.engine_config);
+  const History h = simulate(s, o.engine_config, o.lockstep);
   const RunInfo info = run_info(s, o.sets, o.engine_config);
   const auto report = report_json(info, compute_metrics(h, s));
   bool held = true;
@@ -460,7 +464,7 @@ int main(int argc, char** argv) {
         "output,o", po::value(&out_dir), "")("tolerance", po::value(&tolerance_text), "")(
         "expect", po::value(&shrink.expect), "")("max-runs", po::value(&max_runs_text), "")(
         "max-time", po::value(&max_time_text), "")(
-        "help,h", "");
+        "lockstep", "")("help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
     po::variables_map vm;
@@ -486,6 +490,7 @@ int main(int argc, char** argv) {
         throw InputError("--seed: expected a non-negative integer, found \"" + seed_text + "\"");
       o.seed = seed;
     }
+    o.lockstep = vm.count("lockstep") > 0;
     const bool run_outputs = !o.trace_path.empty() || !o.history_path.empty();
     if (run_outputs && command != "run") throw InputError(command + ": --trace and --history go with run");
     if (!o.report_path.empty() && command != "run" && command != "compare")
@@ -498,6 +503,7 @@ int main(int argc, char** argv) {
       for (const char* c : commands) list += std::string(list.empty() ? "" : " and ") + c;
       throw InputError(command + ": --" + flag + " goes with " + list);
     };
+    only_with("lockstep", {"run"});
     only_with("grid", {"sweep"});
     only_with("shard", {"sweep"});
     only_with("run-timeout", {"sweep"});

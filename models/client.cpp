@@ -1,8 +1,5 @@
 #include "models/client.h"
 
-#include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
-
 #include <algorithm>
 #include <cassert>
 #include <limits>
@@ -39,7 +36,7 @@ ClientPopulation::ClientPopulation(const ClientGroupConfig& config, int region, 
 }
 
 void ClientPopulation::schedule(double t, EventType type, uint32_t slot, Outcome outcome) {
-  events_.push({t, seq_++, slot, type, outcome});
+  plane_->schedule(t, type, index_, slot, outcome);
 }
 
 uint32_t ClientPopulation::allocate_slot() {
@@ -52,32 +49,33 @@ uint32_t ClientPopulation::allocate_slot() {
   return s;
 }
 
-void ClientPopulation::operator()() {
+void ClientPopulation::start(DataPlane& plane, uint16_t index) {
+  plane_ = &plane;
+  index_ = index;
   for (double t : ctx_.network.change_times()) schedule(t, EventType::NetworkChange, 0);
   // Arrivals only in [start, end): the first one a Poisson gap after the start (0 + gap is the gap, bit for bit).
   if (config_.rate_per_s > 0)
     schedule(config_.start_s + stream_.exponential(config_.rate_per_s), EventType::Arrival, 0);
-  while (!events_.empty()) {
-    const Event e = events_.top();
-    events_.pop();
-    if (e.t > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(e.t);
-    // Unscheduled changes made while this population slept, at their own times (models/network.h).
-    const auto& unscheduled = ctx_.network.unscheduled();
-    for (; unscheduled_seen_ < unscheduled.size() && unscheduled[unscheduled_seen_].t <= e.t; ++unscheduled_seen_) {
-      settle_replies(unscheduled[unscheduled_seen_].t);
-      on_network_change(unscheduled[unscheduled_seen_].t);
-    }
-    settle_replies(e.t);
-    switch (e.type) {
-      case EventType::Arrival: on_arrival(e.t); break;
-      case EventType::AttemptStart: start_attempt(e.slot, e.t); break;
-      case EventType::Serve: serve(e.slot, e.t); break;
-      case EventType::AttemptFailed: attempt_failed(e.slot, e.outcome, e.t); break;
-      case EventType::NetworkChange: on_network_change(e.t); break;
-    }
-  }
-  settle_replies(std::numeric_limits<double>::infinity());
 }
+
+void ClientPopulation::handle(const DataPlane::Event& e) {
+  // Unscheduled changes made since this population's last event, at their own times (models/network.h).
+  const auto& unscheduled = ctx_.network.unscheduled();
+  for (; unscheduled_seen_ < unscheduled.size() && unscheduled[unscheduled_seen_].t <= e.t; ++unscheduled_seen_) {
+    settle_replies(unscheduled[unscheduled_seen_].t);
+    on_network_change(unscheduled[unscheduled_seen_].t);
+  }
+  settle_replies(e.t);
+  switch (e.type) {
+    case EventType::Arrival: on_arrival(e.t); break;
+    case EventType::AttemptStart: start_attempt(e.slot, e.t); break;
+    case EventType::Serve: serve(e.slot, e.t); break;
+    case EventType::AttemptFailed: attempt_failed(e.slot, e.outcome, e.t); break;
+    case EventType::NetworkChange: on_network_change(e.t); break;
+  }
+}
+
+void ClientPopulation::settle_all() { settle_replies(std::numeric_limits<double>::infinity()); }
 
 void ClientPopulation::on_arrival(double t) {
   const double end = config_.end_s < 0 ? duration_s_ : std::min(config_.end_s, duration_s_);

@@ -27,9 +27,11 @@
 // Per-client session state exists only when the group has a strategy.
 // Leaves out: client-side DNS caches, connection pools, closed-loop clients.
 //
-// Why one actor for many clients: see models/network.h. Each operation costs two actor wake-ups (send, serve);
-// its completion is settled without one, because nothing else depends on it — a reply in flight is checked against
-// the network's recorded down times when the population passes its arrival time, and at every network change.
+// Why no actor per client, nor per population: see models/network.h and models/data_plane.h. A population's events
+// run in the data plane's one queue, advanced from SimGrid's clock; an operation costs no SimGrid activity. Its
+// completion is settled without an event, because nothing else depends on it — a reply in flight is checked
+// against the network's recorded down times when the population passes its arrival time, and at every network
+// change.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,7 @@
 #include <vector>
 
 #include "models/client_failover.h"
+#include "models/data_plane.h"
 #include "models/dns.h"
 #include "models/store.h"
 #include "sim/history.h"
@@ -74,18 +77,17 @@ class ClientPopulation {
   ClientPopulation(const ClientGroupConfig& config, int region, uint32_t first_client, double duration_s,
                    RandomStream stream, Context context, RandomStream backoff, EndpointFailover failover = {},
                    bool client_failover = false, ClientDnsCache client_cache = {});
-  void operator()();
+  ClientPopulation(const ClientPopulation&) = delete;
+  ClientPopulation& operator=(const ClientPopulation&) = delete;
+
+  // Driven by the data plane (models/data_plane.h), which owns the event queue: `start` schedules the first
+  // events, `handle` runs one, `settle_all` completes every reply still in flight once the queue is empty.
+  void start(DataPlane& plane, uint16_t index);
+  void handle(const DataPlane::Event& e);
+  void settle_all();
 
  private:
-  enum class EventType : uint8_t { Arrival, AttemptStart, Serve, AttemptFailed, NetworkChange };
-  struct Event {
-    double t;
-    uint64_t seq;  // same-time events run in the order they were scheduled
-    uint32_t slot;
-    EventType type;
-    Outcome outcome;  // AttemptFailed: why
-    bool operator>(const Event& o) const { return t > o.t || (t == o.t && seq > o.seq); }
-  };
+  using EventType = DataPlane::EventType;
   enum class Phase : uint8_t { Idle, Request, Reply, Waiting };
   struct Slot {
     OpRecord rec;
@@ -139,11 +141,12 @@ class ClientPopulation {
   };
   std::vector<Session> sessions_;
 
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  DataPlane* plane_ = nullptr;
+  uint16_t index_ = 0;
   std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
-  uint64_t seq_ = 0;
+  uint64_t seq_ = 0;  // replies' order at equal times
   size_t unscheduled_seen_ = 0;  // Network::unscheduled() changes handled so far
 };
 

@@ -18,6 +18,7 @@
 #include "models/clocks.h"
 #include "models/consensus.h"
 #include "models/controller.h"
+#include "models/data_plane.h"
 #include "models/dns.h"
 #include "models/global_lb.h"
 #include "models/health.h"
@@ -152,7 +153,7 @@ RecordPolicy record_policy(const Scenario& s, const Network& network, const std:
 
 }  // namespace
 
-History simulate(const Scenario& s, const std::vector<std::string>& engine_config) {
+History simulate(const Scenario& s, const std::vector<std::string>& engine_config, bool lockstep) {
   check_engine_config(engine_config);  // before the Engine: SimGrid aborts on a setting it rejects
   std::vector<std::string> args = engine_arguments(engine_config);
   std::vector<char*> argv;
@@ -278,7 +279,8 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   std::vector<int> endpoints;
   for (const auto& e : s.routing.endpoints) endpoints.push_back(s.region_index(e));
 
-  // Clients.
+  // Clients: every population in the data plane (models/data_plane.h), advanced from SimGrid's clock.
+  DataPlane data_plane(lockstep, s.duration_s);
   std::vector<std::unique_ptr<ZipfTable>> zipfs;
   uint32_t first_client = 0;
   const bool sessions_stated = std::any_of(s.clients.begin(), s.clients.end(),
@@ -304,12 +306,18 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     if (s.routing.client_cache.fraction > 0)
       cache = ClientDnsCache(s.routing.client_cache, group.count, dns.record_count(),
                              RandomStream(s.seed, name + "/client_cache"));
-    sg4::Actor::create(name, network.host(r, Endpoint::Client),
-                       ClientPopulation(group, r, first_client, s.duration_s, RandomStream(s.seed, name), ctx,
-                                        RandomStream(s.seed, name + "/backoff"), std::move(failover),
-                                        client_failover, std::move(cache)));
+    data_plane.add(std::make_unique<ClientPopulation>(group, r, first_client, s.duration_s, RandomStream(s.seed, name),
+                                                      ctx, RandomStream(s.seed, name + "/backoff"), std::move(failover),
+                                                      client_failover, std::move(cache)));
     first_client += group.count;
   }
+  data_plane.start();
+  // The clock's signal is process-wide and outlives this function: it reaches the data plane only during the run.
+  auto advancing = std::make_shared<DataPlane*>(&data_plane);
+  sg4::Engine::on_time_advance_cb([advancing](double) {
+    if (*advancing) (*advancing)->advance(sg4::Engine::get_clock());
+  });
+  sg4::Actor::create("data-plane", platform.observer, [&data_plane] { data_plane.actor(); });
 
   // Control plane: node agents (and, under the lease policy, their lease keepers), the consensus store or the Raft
   // group, health checkers in every vantage region and the controllers.
@@ -443,8 +451,10 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
   });
 
   engine.run();
+  *advancing = nullptr;
   if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
 
+  data_plane.finish();
   db.finish(h);
   // Stores record some decisions and role changes when they settle them, after later ones (semi-sync's switches, a
   // consensus range's leadership): time order.

@@ -16,6 +16,8 @@ namespace mrsim {
 
 // `engine_config` are SimGrid settings ("KEY:VALUE", from --cfg) for debugging and sanitizer builds
 // (sim/engine_config.h); a setting SimGrid rejects, or one that would change what mrsim relies on, throws InputError.
-History simulate(const Scenario& scenario, const std::vector<std::string>& engine_config = {});
+// `lockstep`: the data plane's slow reference path, an instant of SimGrid's clock at every client event
+// (models/data_plane.h); the same bytes, only slower. For the tests that show it.
+History simulate(const Scenario& scenario, const std::vector<std::string>& engine_config = {}, bool lockstep = false);
 
 }  // namespace mrsim
