@@ -1,8 +1,7 @@
 // mrsim's command line. Exit codes: 0 ok, 1 an expectation missed, 2 bad input, 3 internal error.
-// This file is the only place that looks at wall clocks and process resources (the bench's figures); it lives
-// outside sim/ and models/ so that those stay free of them without exception. Nothing it measures reaches a
-// simulation result.
-#include <sys/resource.h>
+// The command line (cli/: this file, the bench in cli/bench.cpp, the runners) is the only place that looks at wall
+// clocks and process resources (the bench's figures, check's timings); it lives outside sim/ and models/ so that
+// those stay free of them without exception. Nothing it measures reaches a simulation result.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/bench.h"
 #include "cli/check_outputs.h"
 #include "cli/compare.h"
 #include "cli/memory_limit.h"
@@ -57,7 +57,8 @@ usage:
                           [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
   mrsim availability SCENARIO [--set PATH=VALUE]...
-  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S] [--design single-primary|multi-primary|leaderless]
+  mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S]
+              [--design single-primary|multi-primary|consensus|leaderless] [--vs-baseline | --scan clients|rate]
               [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
                        [--jobs N] [--run-timeout SECONDS] [--shard I/N]
@@ -106,7 +107,13 @@ export    --perfetto writes a trace (run --trace) as Chrome trace-event JSON for
 bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, one simulated hour by default) and
           prints simulated client operations per wall-clock second and peak memory; --design multi-primary runs
           the same load on three writable nodes (mesh, last-writer-wins, writes to the local region);
-          --design leaderless on a three-replica quorum store (R = W = 2, PBS's LinkedIn SSD delays).
+          --design consensus on one Raft range with a voter per region (leaseholder us-east-1); --design
+          leaderless on a three-replica quorum store (R = W = 2, PBS's LinkedIn SSD delays). --vs-baseline then
+          runs the same load through a plain priority-queue event loop (no SimGrid, no faults, retries or
+          replication) and prints mrsim's wall time per operation as a ratio to it. --scan clients runs the bench
+          at 10 to 1,000,000 clients, --scan rate at 1,000 to 100,000 ops/s (about the same operations each), one
+          child process per point in turn, and prints each point's wall microseconds per operation and the largest
+          to smallest ratio (docs/performance.md).
 
 --seed N          overrides the scenario's seed
 --max-memory SIZE refuses (exit 2, before simulating) a run estimated to hold more memory than SIZE ("4GiB");
@@ -340,86 +347,6 @@ int cmd_availability(const CommonOptions& o) {
   return kExitOk;
 }
 
-std::string bench_scenario(const std::string& duration, uint32_t clients, double rate, const std::string& design) {
-  // Three regions, the flagship's design and fault, 10,000 clients split evenly.
-  nlohmann::json j = nlohmann::json::parse(R"({
-    "name": "bench",
-    "description": "Benchmark: the flagship design under a fixed load; one region outage in the middle.",
-    "seed": 1,
-    "regions": [{"name": "us-east-1"}, {"name": "us-west-2"}, {"name": "eu-west-1"}],
-    "links": [
-      {"between": ["us-east-1", "us-west-2"], "latency": "35ms", "bandwidth": "1Gbps"},
-      {"between": ["us-east-1", "eu-west-1"], "latency": "40ms", "bandwidth": "1Gbps"},
-      {"between": ["us-west-2", "eu-west-1"], "latency": "70ms", "bandwidth": "1Gbps"}],
-    "database": {"primary": "us-east-1", "replicas": ["us-west-2", "eu-west-1"], "keys": 100000},
-    "routing": {"ttl": "60s"},
-    "health_check": {"from": "us-west-2"}
-  })");
-  j["duration"] = duration;
-  if (design == "multi-primary")
-    j["database"] = {{"topology", "multi-primary"}, {"regions", {"us-east-1", "us-west-2", "eu-west-1"}},
-                     {"conflict_resolution", "lww"}, {"keys", 100000}};
-  else if (design == "leaderless") {
-    // Cassandra's QUORUM on three replicas, every message delayed by PBS's LinkedIn SSD write fit.
-    const nlohmann::json lnkd = nlohmann::json::parse(R"({"kind": "mixture", "of": [
-        {"weight": 0.9122, "kind": "pareto", "x_m": "235us", "alpha": 10},
-        {"weight": 0.0878, "kind": "exponential", "mean": "602.4us"}]})");
-    j["database"] = {{"topology", "leaderless"}, {"regions", {"us-east-1", "us-west-2", "eu-west-1"}},
-                     {"quorum", {{"r", 2}, {"w", 2}}},
-                     {"delays", {{"write", lnkd}, {"ack", lnkd}, {"read", lnkd}, {"response", lnkd}}},
-                     {"keys", 100000}};
-  } else if (design != "single-primary")
-    throw InputError("--design: expected single-primary, multi-primary or leaderless, found \"" + design + "\"");
-  const char* regions[] = {"us-east-1", "us-west-2", "eu-west-1"};
-  for (int r = 0; r < 3; ++r) {
-    const uint32_t count = clients / 3 + (uint32_t(r) < clients % 3 ? 1 : 0);
-    j["clients"].push_back({{"region", regions[r]}, {"count", count}, {"rate_per_s", rate / 3},
-                            {"key_distribution", "zipf"}});
-  }
-  j["faults"] = nlohmann::json::array();
-  // The schema allows at most a million sample intervals per run; the bench writes no trace, so past 11.5 days it
-  // samples less often rather than refusing its own scenario.
-  double run_s = 0;
-  try {
-    run_s = parse_duration_s(duration);
-  } catch (const UnitError&) {
-  }  // the loader reports a bad --duration with its field
-  if (run_s > 1e6) j["metrics"]["sample_interval"] = format_duration(std::ceil(run_s / 1e6));
-  return j.dump();
-}
-
-int cmd_bench(const std::string& duration, uint32_t clients, double rate, const std::string& design,
-              const std::vector<std::string>& engine_config, const MemoryLimit& memory_limit) {
-  Scenario s = load_scenario_text(bench_scenario(duration, clients, rate, design), "<bench>", {}, std::nullopt);
-  // A region outage at the middle of the run, for 20 minutes or a third of the run, whichever is shorter.
-  FaultConfig outage;
-  outage.kind = FaultKind::RegionOutage;
-  outage.region = "us-east-1";
-  outage.at_s = s.duration_s / 2;
-  outage.duration_s = std::min(1200.0, s.duration_s / 3);
-  s.faults.push_back(outage);
-  refuse_if_over_limit("bench", estimate_memory(s), memory_limit, "shorten --duration or lower --rate or --clients");
-  const auto t0 = std::chrono::steady_clock::now();
-  const History h = simulate(s, engine_config);
-  const auto t1 = std::chrono::steady_clock::now();
-  const RunMetrics m = compute_metrics(h, s);
-  const auto t2 = std::chrono::steady_clock::now();
-  (void)m;
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  const double sim_s = std::chrono::duration<double>(t1 - t0).count();
-  const double all_s = std::chrono::duration<double>(t2 - t0).count();
-  const double ops = double(h.ops.size());
-  std::printf("bench: %s, %u logical clients, %.0f ops/s offered, %g simulated s, 1 region outage\n", design.c_str(),
-              clients, rate, s.duration_s);
-  std::printf("operations simulated:          %.0f\n", ops);
-  std::printf("simulation wall time:          %.2f s\n", sim_s);
-  std::printf("simulated ops per wall second: %.0f (simulation), %.0f (simulation + metrics)\n", ops / sim_s, ops / all_s);
-  std::printf("peak memory (max RSS):         %.1f MiB\n", usage.ru_maxrss / 1024.0);
-  std::printf("estimated before the run:      %.1f MiB (docs/performance.md)\n", estimate_memory(s).bytes / 1048576.0);
-  return kExitOk;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -438,9 +365,8 @@ int main(int argc, char** argv) {
   }
   return guarded([&]() -> int {
     CommonOptions o;
-    std::string seed_text, bench_duration = "1h", bench_design = "single-primary", max_memory_text;
-    uint32_t bench_clients = 10000;
-    double bench_rate = 1000;
+    std::string seed_text, max_memory_text;
+    BenchOptions bench;
     SweepOptions sweep;
     CompareOptions compare;
     CheckOptions check;
@@ -453,8 +379,9 @@ int main(int argc, char** argv) {
     opts.add_options()("scenario", po::value(&o.scenarios)->multitoken(), "")("set", po::value(&o.sets)->composing(), "")(
         "cfg", po::value(&o.engine_config)->composing(), "")(
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
-        "history", po::value(&o.history_path), "")("duration", po::value(&bench_duration), "")(
-        "clients", po::value(&bench_clients), "")("rate", po::value(&bench_rate), "")("design", po::value(&bench_design), "")(
+        "history", po::value(&o.history_path), "")("duration", po::value(&bench.duration), "")(
+        "clients", po::value(&bench.clients), "")("rate", po::value(&bench.rate), "")("design", po::value(&bench.design), "")(
+        "vs-baseline", "")("scan", po::value(&bench.scan), "")(
         "max-memory", po::value(&max_memory_text), "")("grid", po::value(&sweep.grids)->composing(), "")(
         "seeds", po::value(&seeds_text), "")("jobs", po::value(&jobs), "")("out", po::value(&out_dir), "")(
         "run-timeout", po::value(&sweep.run_timeout_s), "")("shard", po::value(&sweep.shard), "")(
@@ -517,6 +444,8 @@ int main(int argc, char** argv) {
     only_with("json", {"schema"});
     only_with("perfetto", {"export"});
     only_with("output", {"export"});
+    only_with("vs-baseline", {"bench"});
+    only_with("scan", {"bench"});
     if (command == "export") {
       if (!vm.count("perfetto")) throw InputError("export: expected --perfetto TRACE.json -o OUT.json");
       return cmd_export_perfetto(perfetto_trace, out_dir);
@@ -604,8 +533,15 @@ int main(int argc, char** argv) {
       if (o.seed) throw InputError("availability: the chain draws nothing; --seed goes with run");
       return cmd_availability(o);
     }
-    if (command == "bench")
-      return cmd_bench(bench_duration, bench_clients, bench_rate, bench_design, o.engine_config, o.memory_limit);
+    if (command == "bench") {
+      bench.duration_given = vm.count("duration") > 0;
+      bench.clients_given = vm.count("clients") > 0;
+      bench.rate_given = vm.count("rate") > 0;
+      bench.vs_baseline = vm.count("vs-baseline") > 0;
+      bench.engine_config = o.engine_config;
+      bench.memory_limit = o.memory_limit;
+      return cmd_bench(bench);
+    }
     if (command == "schema") {
       if (vm.count("json")) std::cout << scenario_json_schema().dump(2) << '\n';
       else std::cout << scenario_reference_markdown();

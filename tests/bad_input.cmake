@@ -216,6 +216,12 @@ expect_bad("availability of a scenario without random faults" "availability: the
 expect_bad("availability of a design the chain does not model" "database.topology \"leaderless\" is not modelled" availability ${SOURCE}/scenarios/leaderless-n3-r2w2.json --set "faults_random={\"regions\": {\"between_failures\": {\"kind\": \"exponential\", \"mean\": \"1d\"}, \"to_repair\": {\"kind\": \"exponential\", \"mean\": \"1h\"}}}")
 expect_bad("availability under link failures" "/faults_random/links: link failures are not modelled" availability ${SOURCE}/scenarios/active-passive-dns.json --set "faults_random={\"links\": {\"between_failures\": {\"kind\": \"exponential\", \"mean\": \"1d\"}, \"to_repair\": {\"kind\": \"exponential\", \"mean\": \"1h\"}}}")
 expect_bad("unwritable output path" "cannot write" run ${SOURCE}/scenarios/active-passive-dns.json --history ${WORK}/out.history.jsonl --report ${WORK}/no-such-dir/r.json)
+# The bench's flags (issue 12).
+expect_bad("an unknown bench design" "--design: expected single-primary, multi-primary, consensus or leaderless, found \"foo\"" bench --design foo)
+expect_bad("an unknown bench scan" "--scan: expected clients or rate, found \"foo\"" bench --scan foo)
+expect_bad("a bench scan with the baseline" "bench: --vs-baseline goes with a single bench, not with --scan" bench --scan clients --vs-baseline)
+expect_bad("a bench scan of clients with --clients" "bench: --scan clients sets the clients; drop --clients" bench --scan clients --clients 10)
+expect_bad("--scan outside bench" "run: --scan goes with bench" run ${SOURCE}/scenarios/active-passive-dns.json --scan clients)
 # dns_outage and serve-stale (issue 11).
 expect_bad("a dns_outage fault with a region" "dns_outage_with_region.json: /faults/0/region: expected no \"region\" in a dns_outage fault (it has \"duration\")" validate ${SOURCE}/tests/bad_input/dns_outage_with_region.json)
 expect_bad("a dns_outage fault without a duration" "/faults/0/duration: expected a duration (required for a dns_outage fault)" validate ${SOURCE}/scenarios/active-passive-dns.json --set "faults.0={\"at\": \"1m\", \"kind\": \"dns_outage\"}")

@@ -76,6 +76,16 @@ add_test(NAME "memory: the estimate covers the measured peak of the bench and th
 set_tests_properties("memory: the estimate covers the measured peak of the bench and the flagship, within 3x"
                      PROPERTIES LABELS memory)
 
+# The bench's variants run and print their figures (the figures themselves are measured, not tested).
+foreach(case "consensus;the consensus design" "vs-baseline;--vs-baseline and its ratio to the reference loop"
+             "scan-clients;--scan clients and its table")
+  list(GET case 0 name)
+  list(GET case 1 what)
+  add_test(NAME "cli: bench prints ${what}"
+           COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DCASE=${name} -P ${CMAKE_CURRENT_SOURCE_DIR}/bench.cmake)
+  set_tests_properties("cli: bench prints ${what}" PROPERTIES LABELS bench TIMEOUT 120)
+endforeach()
+
 # A run killed by SIGTERM or SIGINT leaves no temporary file; a later run removes those of dead runs.
 add_test(NAME "cli: an interrupted run leaves no temporary file behind"
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interrupted_run.sh $<TARGET_FILE:mrsim> ${PROJECT_SOURCE_DIR}
