@@ -27,6 +27,22 @@ foreach(scenario ${MRSIM_SCENARIOS})
   set_tests_properties("${test}" PROPERTIES LABELS determinism)
 endforeach()
 
+# The data plane's fast path against its slow reference (models/data_plane.h, docs/architecture.md "The data plane
+# runs ahead"): every shipped scenario, the same bytes with and without --lockstep. The year runs its first 30 days.
+foreach(scenario ${MRSIM_SCENARIOS})
+  get_filename_component(name ${scenario} NAME_WE)
+  set(test "lockstep: ${name} gives the same report, trace and history bytes with a SimGrid instant per client event")
+  set(sets "")
+  if(name MATCHES "-year-")
+    set(sets -DSETS=duration=30d)
+  endif()
+  add_test(NAME "${test}"
+           COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.json
+                   ${sets} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/lockstep-${name}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/lockstep.cmake)
+  set_tests_properties("${test}" PROPERTIES LABELS determinism)
+endforeach()
+
 # The sanitizer tests simulate with --cfg=contexts/factory:thread: it must not change a result. A short flagship
 # (the outage from 5 to 10 min of 20) keeps the slow thread contexts to a few seconds.
 set(test "determinism: contexts/factory:thread gives the same history, report and trace as the default contexts")
