@@ -94,6 +94,7 @@ void ClientPopulation::on_arrival(double t) {
   r.key = ctx_.zipf ? ctx_.zipf->sample(stream_) : stream_.uniform_index(ctx_.keys);
   if (r.kind == OpKind::Write) r.arg = ctx_.database.draw_write_arg(r.key, stream_);
   r.attempts = 0;
+  slot.record = ctx_.recorder.invoke_op();
   start_attempt(s, t);
 }
 
@@ -263,7 +264,7 @@ void ClientPopulation::finish(uint32_t s, Outcome outcome, double t) {
     session.last_write_ack_s = t;
     session.last_write_version = std::max(session.last_write_version, slot.rec.version);
   }
-  ctx_.recorder.op(slot.rec);
+  ctx_.recorder.complete_op(slot.record, slot.rec);
   slot.phase = Phase::Idle;
   ++slot.generation;
   free_slots_.push_back(s);

@@ -126,14 +126,32 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage,
     uint32_t op;
     uint32_t client() const { return static_cast<uint32_t>(client_key >> 32); }
   };
-  std::vector<Entry> entries;
-  for (size_t i = 0; i < history.ops.size(); ++i) {
-    const OpRecord& op = history.ops[i];
-    if (op.ok()) entries.push_back({(uint64_t{op.client} << 32) | op.key, static_cast<uint32_t>(i)});
+  // Ordered by (client, key, op): a counting pass by client (stable, so each client's ops stay in op order), then
+  // each client's few ops by key. The same order as one sort of all, without its n log n over the whole history.
+  uint32_t clients = 0;
+  size_t ok_ops = 0;
+  for (const OpRecord& op : history.ops)
+    if (op.ok()) {
+      clients = std::max(clients, op.client + 1);
+      ++ok_ops;
+    }
+  std::vector<size_t> first(size_t(clients) + 1, 0);
+  for (const OpRecord& op : history.ops)
+    if (op.ok()) ++first[size_t(op.client) + 1];
+  for (size_t c = 0; c < clients; ++c) first[c + 1] += first[c];
+  std::vector<Entry> entries(ok_ops);
+  {
+    std::vector<size_t> next(first.begin(), first.end() - 1);
+    for (size_t i = 0; i < history.ops.size(); ++i) {
+      const OpRecord& op = history.ops[i];
+      if (op.ok()) entries[next[op.client]++] = {(uint64_t{op.client} << 32) | op.key, static_cast<uint32_t>(i)};
+    }
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.client_key != b.client_key ? a.client_key < b.client_key : a.op < b.op;
-  });
+  for (size_t c = 0; c < clients; ++c)
+    std::sort(entries.begin() + std::ptrdiff_t(first[c]), entries.begin() + std::ptrdiff_t(first[c + 1]),
+              [](const Entry& a, const Entry& b) {
+                return a.client_key != b.client_key ? a.client_key < b.client_key : a.op < b.op;
+              });
 
   struct Completion {
     double complete_s;

@@ -13,7 +13,15 @@ class Recorder {
  public:
   History& history() { return history_; }
 
-  void op(const OpRecord& r) { history_.ops.push_back(r); }
+  // A client operation takes its place in the history when it is invoked and fills it when it completes. The data
+  // plane runs arrivals in time order (models/data_plane.h), so the history is in invoke order without a sort.
+  size_t invoke_op() {
+    history_.ops.emplace_back();
+    history_.ops.back().complete_s = kPending;
+    return history_.ops.size() - 1;
+  }
+  void complete_op(size_t index, const OpRecord& r) { history_.ops[index] = r; }
+  static constexpr double kPending = -1;  // an invoked operation that has not completed
   void commit(const CommitRecord& r) { history_.commits.push_back(r); }
   void role(const RoleChange& r) { history_.roles.push_back(r); }
   void health(const HealthVerdict& r) { history_.health.push_back(r); }
