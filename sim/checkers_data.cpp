@@ -174,6 +174,11 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage,
       client_ryw = client_mr = false;
       group = group_stats(entries[begin].client());
     }
+    // A client's only successful op on a key has nothing completed before it on that key to contradict.
+    if (end - begin == 1) {
+      begin = end;
+      continue;
+    }
     completions.clear();
     for (size_t i = begin; i < end; ++i) completions.push_back({history.ops[entries[i].op].complete_s, entries[i].op});
     std::sort(completions.begin(), completions.end(), [](const Completion& a, const Completion& b) {
