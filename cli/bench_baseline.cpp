@@ -9,6 +9,7 @@
 
 #include "sim/footprint.h"
 #include "sim/random.h"
+#include "sim/world.h"
 
 namespace mrsim {
 
@@ -26,39 +27,16 @@ struct Leg {
 std::vector<Leg> client_db_legs(const Scenario& s) {
   const int n = int(s.regions.size());
   std::vector<Leg> legs(size_t(n) * n);
+  const auto paths = region_paths(s);  // as the platform routes them
   for (int src = 0; src < n; ++src) {
-    // Lowest-latency chain of inter-region links, as the platform builds it (sim/world.cpp, region_paths).
-    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
-    std::vector<int> via_link(n, -1), prev(n, -1);
-    std::vector<bool> done(n, false);
-    dist[src] = 0;
-    for (int round = 0; round < n; ++round) {
-      int u = -1;
-      for (int v = 0; v < n; ++v)
-        if (!done[v] && (u < 0 || dist[v] < dist[u])) u = v;
-      if (u < 0 || dist[u] == std::numeric_limits<double>::infinity()) break;
-      done[u] = true;
-      for (int l = 0; l < int(s.links.size()); ++l) {
-        const int a = s.region_index(s.links[l].a), b = s.region_index(s.links[l].b);
-        const int v = a == u ? b : (b == u ? a : -1);
-        if (v < 0 || done[v]) continue;
-        const double d = dist[u] + s.links[l].latency_s;
-        if (d < dist[v]) {
-          dist[v] = d;
-          prev[v] = u;
-          via_link[v] = l;
-        }
-      }
-    }
     for (int dst = 0; dst < n; ++dst) {
       Leg& leg = legs[size_t(src) * n + dst];
       const RegionConfig &from = s.regions[size_t(src)], &to = s.regions[size_t(dst)];
       leg.latency_s = from.lan_latency_s + to.lan_latency_s;  // client -> app (one LAN hop when src == dst)
       if (src != dst) {
-        if (prev[dst] < 0) throw std::logic_error("baseline: regions not connected");
         leg.latency_s += to.lan_latency_s;  // two hops: client -> gateway -> ... -> gateway -> app
-        for (int v = dst; v != src; v = prev[v]) {
-          const LinkConfig& link = s.links[size_t(via_link[v])];
+        for (int l : paths[size_t(src)][size_t(dst)]) {
+          const LinkConfig& link = s.links[size_t(l)];
           leg.latency_s += link.latency_s;
           leg.bottleneck_Bps = std::min(leg.bottleneck_Bps, link.bandwidth_Bps);
         }

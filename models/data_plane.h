@@ -16,7 +16,7 @@
 //
 // `lockstep` is the slow reference path: the data plane's actor sleeps until each of its events, so SimGrid's clock
 // stops at every one, as a design with an activity per operation would. The rule above is the same in both, so
-// both give the same bytes (tests/cli.cmake, "lockstep").
+// both give the same bytes (tests/determinism.cmake).
 #pragma once
 
 #include <cstdint>

@@ -48,43 +48,6 @@ struct Platform {
   sg4::Host* observer = nullptr;  // runs the fault injector and the samplers; outside every region, never fails
 };
 
-// Lowest-latency chain of inter-region links between every pair of regions (Dijkstra; ties keep the lower index,
-// so the result does not depend on anything but the scenario).
-std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& s) {
-  const int n = int(s.regions.size());
-  std::vector<std::vector<std::vector<int>>> paths(n, std::vector<std::vector<int>>(n));
-  for (int src = 0; src < n; ++src) {
-    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
-    std::vector<int> via_link(n, -1), prev(n, -1);
-    std::vector<bool> done(n, false);
-    dist[src] = 0;
-    for (int round = 0; round < n; ++round) {
-      int u = -1;
-      for (int v = 0; v < n; ++v)
-        if (!done[v] && (u < 0 || dist[v] < dist[u])) u = v;
-      if (u < 0 || dist[u] == std::numeric_limits<double>::infinity()) break;
-      done[u] = true;
-      for (int l = 0; l < int(s.links.size()); ++l) {
-        const int a = s.region_index(s.links[l].a), b = s.region_index(s.links[l].b);
-        const int v = a == u ? b : (b == u ? a : -1);
-        if (v < 0 || done[v]) continue;
-        const double d = dist[u] + s.links[l].latency_s;
-        if (d < dist[v]) {
-          dist[v] = d;
-          prev[v] = u;
-          via_link[v] = l;
-        }
-      }
-    }
-    for (int dst = 0; dst < n; ++dst) {
-      if (dst == src) continue;
-      if (prev[dst] < 0) throw std::logic_error("regions not connected: validation should have refused this");
-      for (int v = dst; v != src; v = prev[v]) paths[src][dst].insert(paths[src][dst].begin(), via_link[v]);
-    }
-  }
-  return paths;
-}
-
 Platform build_platform(const Scenario& s) {
   Platform p;
   auto* root = sg4::create_full_zone("world");
@@ -152,6 +115,43 @@ RecordPolicy record_policy(const Scenario& s, const Network& network, const std:
 }
 
 }  // namespace
+
+// Lowest-latency chain of inter-region links between every pair of regions (Dijkstra; ties keep the lower index,
+// so the result does not depend on anything but the scenario).
+std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& s) {
+  const int n = int(s.regions.size());
+  std::vector<std::vector<std::vector<int>>> paths(n, std::vector<std::vector<int>>(n));
+  for (int src = 0; src < n; ++src) {
+    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
+    std::vector<int> via_link(n, -1), prev(n, -1);
+    std::vector<bool> done(n, false);
+    dist[src] = 0;
+    for (int round = 0; round < n; ++round) {
+      int u = -1;
+      for (int v = 0; v < n; ++v)
+        if (!done[v] && (u < 0 || dist[v] < dist[u])) u = v;
+      if (u < 0 || dist[u] == std::numeric_limits<double>::infinity()) break;
+      done[u] = true;
+      for (int l = 0; l < int(s.links.size()); ++l) {
+        const int a = s.region_index(s.links[l].a), b = s.region_index(s.links[l].b);
+        const int v = a == u ? b : (b == u ? a : -1);
+        if (v < 0 || done[v]) continue;
+        const double d = dist[u] + s.links[l].latency_s;
+        if (d < dist[v]) {
+          dist[v] = d;
+          prev[v] = u;
+          via_link[v] = l;
+        }
+      }
+    }
+    for (int dst = 0; dst < n; ++dst) {
+      if (dst == src) continue;
+      if (prev[dst] < 0) throw std::logic_error("regions not connected: validation should have refused this");
+      for (int v = dst; v != src; v = prev[v]) paths[src][dst].insert(paths[src][dst].begin(), via_link[v]);
+    }
+  }
+  return paths;
+}
 
 History simulate(const Scenario& s, const std::vector<std::string>& engine_config, bool lockstep) {
   check_engine_config(engine_config);  // before the Engine: SimGrid aborts on a setting it rejects

@@ -14,6 +14,10 @@
 
 namespace mrsim {
 
+// The lowest-latency chain of inter-region links (indices into scenario.links) from every region to every other,
+// as the platform routes them (Dijkstra; ties keep the lower index). Empty from a region to itself.
+std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& scenario);
+
 // `engine_config` are SimGrid settings ("KEY:VALUE", from --cfg) for debugging and sanitizer builds
 // (sim/engine_config.h); a setting SimGrid rejects, or one that would change what mrsim relies on, throws InputError.
 // `lockstep`: the data plane's slow reference path, an instant of SimGrid's clock at every client event

@@ -1,6 +1,7 @@
 cmake_minimum_required(VERSION 3.22)
-# Runs one scenario three times: twice with seed 1 (outputs must be byte-identical), once with seed 2 (the history
-# must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... [-DSETS=path=value,...] -P determinism.cmake
+# Runs one scenario four times: twice with seed 1 (outputs must be byte-identical), once with seed 1 and --lockstep
+# (the data plane's slow reference path, a SimGrid instant at every client event, models/data_plane.h: the same
+# bytes again), once with seed 2 (the history must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... [-DSETS=path=value,...] -P determinism.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(set_args "")
@@ -10,12 +11,15 @@ if(DEFINED SETS)
     list(APPEND set_args --set ${s})
   endforeach()
 endif()
-foreach(run a b c)
+foreach(run a b d c)
   set(seed 1)
+  set(flags "")
   if(run STREQUAL "c")
     set(seed 2)
+  elseif(run STREQUAL "d")
+    set(flags --lockstep)
   endif()
-  execute_process(COMMAND ${MRSIM} run ${SCENARIO} ${set_args} --seed ${seed} --report ${WORK}/${run}.report.json
+  execute_process(COMMAND ${MRSIM} run ${SCENARIO} ${set_args} ${flags} --seed ${seed} --report ${WORK}/${run}.report.json
                           --trace ${WORK}/${run}.trace.json --history ${WORK}/${run}.history.jsonl
                   RESULT_VARIABLE rc OUTPUT_FILE ${WORK}/${run}.stdout.txt)
   if(NOT rc EQUAL 0)
@@ -28,6 +32,11 @@ foreach(out report.json trace.json history.jsonl stdout.txt)
     message(FATAL_ERROR "two runs with seed 1 wrote different ${out}")
   endif()
   message(STATUS "seed 1 twice: identical ${out}")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/a.${out} ${WORK}/d.${out} RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "the fast and the lockstep data plane wrote different ${out}")
+  endif()
+  message(STATUS "fast and lockstep data plane: identical ${out}")
 endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/a.history.jsonl ${WORK}/c.history.jsonl RESULT_VARIABLE same)
 if(same EQUAL 0)
