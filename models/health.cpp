@@ -21,6 +21,10 @@ struct AgentReply {
 };
 
 uint64_t next_rpc_id = 0;  // mailbox names only; deterministic (one simulation per process, cooperative actors)
+// Reply mailboxes nobody will send to again: the exchange completed, or the agent never learnt the name. SimGrid
+// keeps every mailbox until the run ends, so a fresh one per call grew a year's run by about 350 bytes a probe;
+// a mailbox is reused only when it is empty and no late answer can reach it (one whose call timed out is not).
+std::vector<std::string> idle_reply_mailboxes;
 
 // Sends with a deadline; the payload stays ours unless the receiver took it.
 template <typename T>
@@ -42,7 +46,6 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
                                     AgentRequest request, double timeout_s, uint32_t message_bytes) {
   const double start = sg4::Engine::get_clock();
   const double deadline = start + timeout_s;
-  request.reply_to = "reply/" + caller.name + "/" + std::to_string(next_rpc_id++);
   const int node_region = db.region(node);
   // Request and reply travel the same route with the same size; both are counted here, where the route is known.
   network.account(network.route(caller.region, caller.endpoint, node_region, Endpoint::Db), 2.0 * message_bytes);
@@ -67,13 +70,22 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
       sg4::this_actor::sleep_until(later);
     }
   }
+  if (idle_reply_mailboxes.empty()) {
+    request.reply_to = "reply/" + caller.name + "/" + std::to_string(next_rpc_id++);
+  } else {
+    request.reply_to = std::move(idle_reply_mailboxes.back());
+    idle_reply_mailboxes.pop_back();
+  }
+  bool reusable = true;  // false once the agent may answer to request.reply_to after this call has stopped listening
   if (send(sg4::Mailbox::by_name(NodeAgent::mailbox_name(db, node)), std::make_unique<AgentRequest>(request),
            message_bytes, timeout_s)) {
+    reusable = false;
     AgentReply* reply = nullptr;
     try {
       const double left = deadline - sg4::Engine::get_clock();
       if (left > 0) {
         sg4::Mailbox::by_name(request.reply_to)->get_async<AgentReply>(&reply)->wait_for(left);
+        reusable = true;  // the one answer arrived: the mailbox is empty again
         result = reply->status;
         if (degraded) {  // the answer's own added delay
           const double arrives = sg4::Engine::get_clock() + back.effects->degradation_delay(back, sg4::Engine::get_clock());
@@ -84,6 +96,7 @@ std::optional<NodeStatus> call_node(const RpcCaller& caller, Store& db, Network&
     }
     delete reply;
   }
+  if (reusable) idle_reply_mailboxes.push_back(std::move(request.reply_to));
   // A comm that failed early stands for a packet that was lost: the caller only gives up at its deadline.
   if (!result && sg4::Engine::get_clock() < deadline) sg4::this_actor::sleep_until(deadline);
   return result;
