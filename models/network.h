@@ -7,7 +7,7 @@
 // plane, which does use SimGrid comms, does get contention), dynamic rerouting (routes are static, as in SimGrid).
 //
 // Why not a SimGrid comm per client request: one exchange per logical request caps a run at ~40-90 k requests per
-// wall second (docs/performance.md); client populations multiplex many logical clients in one actor instead, and
+// wall second (docs/performance.md); client populations multiplex many logical clients in the data plane instead, and
 // ask this class what the network would have done.
 //
 // Network changes are scheduled (the fault schedule is known when the world is built). apply_until(t) applies
@@ -16,11 +16,10 @@
 // result does not depend on which one that was.
 // Unscheduled changes (a controller powering a host off to fence it) are injected at the current time by the actor
 // that makes them: inject() applies the change at once and appends it to unscheduled(). Actors that use SimGrid
-// comms feel it directly; client populations, which sleep until their next own event and settle replies lazily,
-// catch up when they wake: before their next event they process every unscheduled change they have not seen, at
-// its own time and in order (settle the replies due before it, then the change). That is exact, not an
-// approximation, because a population's state between two of its wake-ups depends only on its own events: the
-// change is handled as if the population had been woken at its time, without paying a wake-up per population.
+// comms feel it directly; client populations (models/data_plane.h) process every unscheduled change they have not
+// seen before their next event, at its own time and in order (settle the replies due before it, then the change).
+// That is exact, not an approximation, because a population's state between two of its events depends only on
+// those events: the change is handled as if the population had had an event at its time.
 #pragma once
 
 #include <cstdint>
