@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,21 @@ void check_failover(nlohmann::json& fo, const std::string& pointer, bool multi_p
 
 // A leaderless database's quorums against its N replicas, and its per-replica delay overrides against its regions
 // (sim/schema_leaderless.cpp).
+// The walker's state the fault checks read and write (sim/schema_faults.cpp).
+struct FaultChecks {
+  const std::string& routing_kind;
+  const std::vector<std::string>& regions;
+  const std::vector<std::string>& link_names;  // "a<->b" in file order
+  std::vector<std::string> node_regions;       // the regions with a database node
+  double run_s;
+  bool& dns_outage;                             // set when some fault or random class is a DNS outage
+  std::map<std::string, double>& region_drift;  // /regions/*/clock_drift_ppm by region
+  std::map<std::string, double>& slowing_ppm;   // negative drift faults so far, by clock or region
+  AsWritten as_written;
+};
+void check_fault(nlohmann::json& fault, const std::string& pointer, FaultChecks& walker);
+void check_random_class(nlohmann::json& c, const std::string& pattern, const std::string& pointer, FaultChecks& walker);
+
 void check_leaderless(const nlohmann::json& db, const std::string& pointer, const std::vector<std::string>& regions);
 // sim/schema_database.cpp: each replica's replication mode, in /database/replicas order; and the design checks.
 std::vector<std::string> replica_modes(const nlohmann::json& db);
