@@ -477,10 +477,6 @@ class Walker {
                "the " + format_duration(run) + " run allows at most " + format_number(kMaxSamplesPerRun) + " samples");
   }
 
-  [[noreturn]] void fail_foreign(const json& obj, const std::string& pointer, const std::string& key,
-                                 const std::string& why) {
-    throw SchemaError(child(pointer, key), "no \"" + key + "\" " + why, describe_json(obj[key]));
-  }
 
   FaultChecks fault_checks() {
     return FaultChecks{routing_kind_, regions_, link_names_, node_regions(), run_duration_s_, dns_outage_,

@@ -23,11 +23,6 @@ namespace {
   throw SchemaError(child(pointer, key), type_noun(*row) + " (" + why + ")", "nothing");
 }
 
-[[noreturn]] void fail_foreign(const json& obj, const std::string& pointer, const std::string& key,
-                               const std::string& why) {
-  throw SchemaError(child(pointer, key), "no \"" + key + "\" " + why, describe_json(obj[key]));
-}
-
 // A clock's rate is 1 + (drift of its region + every drift fault on it) * 1e-6; it must stay above zero even if
 // every slowing fault on the clock overlaps (an NTP slew adds at most its max_slew_ppm, and only toward true time).
 void check_drift_total(const json& fault, const std::string& pointer, FaultChecks& w) {

@@ -14,11 +14,6 @@ using namespace schema_text;
 
 namespace {
 
-[[noreturn]] void fail_foreign(const json& obj, const std::string& pointer, const std::string& key,
-                               const std::string& why) {
-  throw SchemaError(child(pointer, key), "no \"" + key + "\" " + why, describe_json(obj[key]));
-}
-
 void check_resolver_populations(json& rt, const std::string& pointer, const AsWritten& as_written) {
   const std::string at = child(pointer, "resolvers");
   if (rt["stale_fraction"].get<double>() != 0)

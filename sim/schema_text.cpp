@@ -248,6 +248,11 @@ size_t edit_distance(const std::string& a, const std::string& b, size_t limit) {
 
 }  // namespace
 
+void fail_foreign(const nlohmann::json& obj, const std::string& pointer, const std::string& key,
+                  const std::string& why) {
+  throw SchemaError(child(pointer, key), "no \"" + key + "\" " + why, describe_json(obj[key]));
+}
+
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_distance = 3;

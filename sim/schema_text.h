@@ -70,5 +70,8 @@ std::vector<std::string> split_choices(const char* choices);
 std::string quoted_list(const std::vector<std::string>& items, size_t max_items = 8);
 // " (did you mean \"ttl\"?)" when a candidate is within two edits of `word`, else "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+// A key the object may not carry here: "no \"<key>\" <why>", found what it holds.
+[[noreturn]] void fail_foreign(const nlohmann::json& obj, const std::string& pointer, const std::string& key,
+                               const std::string& why);
 
 }  // namespace mrsim::schema_text
