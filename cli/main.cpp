@@ -122,8 +122,8 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
 --set PATH=VALUE  overrides any scenario field: dotted (routing.ttl=300s, clients.0.count=50) or a JSON pointer
                   (/routing/ttl=300s); VALUE is JSON if it parses as JSON, else a string
 --lockstep        run: the slow reference data plane, a SimGrid instant at every client event instead of running
-                  client operations ahead between control-plane instants; the same bytes out, several times
-                  slower (docs/architecture.md, "The data plane runs ahead")
+                  client operations ahead between control-plane instants; the same bytes out, 2-3 times slower
+                  (docs/architecture.md, "Why the data plane is multiplexed, and runs ahead")
 --cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
                   exact only with contexts/factory:thread, docs/hardening.md); the replay command lists it. mrsim
                   refuses network/model and contexts/nthreads; other keys can change results, so keep them out of
