@@ -16,11 +16,6 @@ DataPlane::DataPlane(bool lockstep, double end_s) : lockstep_(lockstep), end_s_(
 
 DataPlane::~DataPlane() = default;
 
-ClientPopulation& DataPlane::add(std::unique_ptr<ClientPopulation> population) {
-  populations_.push_back(std::move(population));
-  return *populations_.back();
-}
-
 void DataPlane::start() {
   for (size_t p = 0; p < populations_.size(); ++p) populations_[p]->start(*this, uint16_t(p));
 }

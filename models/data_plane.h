@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <queue>
 #include <vector>
 
@@ -50,9 +51,8 @@ class DataPlane {
   DataPlane(const DataPlane&) = delete;
   DataPlane& operator=(const DataPlane&) = delete;
 
-  // Takes a population; its index is the one its events carry.
-  ClientPopulation& add(std::unique_ptr<ClientPopulation> population);
-  uint16_t next_index() const { return uint16_t(populations_.size()); }
+  // Takes a population; start() gives it its index, the one its events carry.
+  void add(std::unique_ptr<ClientPopulation> population) { populations_.push_back(std::move(population)); }
   void schedule(double t, EventType type, uint16_t population, uint32_t slot, Outcome outcome = Outcome::Ok) {
     events_.push({t, seq_++, slot, population, type, outcome});
   }
