@@ -34,9 +34,11 @@
 #include "sim/engine_config.h"
 #include "sim/expect.h"
 #include "sim/footprint.h"
+#include "sim/history_jsonl.h"
 #include "sim/markov.h"
 #include "sim/report.h"
 #include "sim/scenario_loader.h"
+#include "sim/stream_metrics.h"
 #include "sim/schema.h"
 #include "sim/units.h"
 #include "sim/world.h"
@@ -52,7 +54,7 @@ const char* const kUsage = R"(mrsim — deterministic discrete-event simulator f
 
 usage:
   mrsim run SCENARIO [--seed N] [--set PATH=VALUE]... [--report R.json] [--trace T.json] [--history H.jsonl]
-                     [--cfg=KEY:VALUE]... [--max-memory SIZE] [--lockstep]
+                     [--cfg=KEY:VALUE]... [--max-memory SIZE] [--lockstep] [--streaming]
   mrsim check SCENARIO... [--seed N] [--set PATH=VALUE]... [--cfg=KEY:VALUE]... [--max-memory SIZE] [--jobs N]
                           [--junit FILE] [--baseline FILE [--update-baseline [--tolerance 10%]]]
   mrsim validate SCENARIO... [--set PATH=VALUE]...
@@ -124,6 +126,8 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
 --lockstep        run: the slow reference data plane, a SimGrid instant at every client event instead of running
                   client operations ahead between control-plane instants; the same bytes out, 2-3 times slower
                   (docs/architecture.md, "Why the data plane is multiplexed, and runs ahead")
+--streaming       run: computes the metrics that can stream as operations complete rather than from the held
+                  history: the same report (docs/performance.md, "Memory that does not grow with the run")
 --cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
                   exact only with contexts/factory:thread, docs/hardening.md); the replay command lists it. mrsim
                   refuses network/model and contexts/nthreads; other keys can change results, so keep them out of
@@ -141,6 +145,7 @@ struct CommonOptions {
   std::string report_path, trace_path, history_path;
   MemoryLimit memory_limit;  // --max-memory, or a share of the machine's memory (cli/memory_limit.h)
   bool lockstep = false;     // --lockstep (models/data_plane.h)
+  bool streaming = false;    // --streaming (sim/stream_metrics.h)
 };
 
 
@@ -196,15 +201,22 @@ int cmd_run(const CommonOptions& o) {
   // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
   std::ofstream history_out;
   if (!o.history_path.empty()) history_out = files.open(o.history_path);
-  const History h = simulate(s, o.engine_config, o.lockstep);
+  // The history file is written as operations complete, so it needs no history held for it.
+  std::optional<HistoryJsonl> history_writer;
+  OpOutputs outputs;
+  if (history_out.is_open()) outputs.sinks.push_back(&history_writer.emplace(history_out));
+  std::optional<StreamingMetrics> streamed;
+  if (o.streaming) outputs.sinks.push_back(&streamed.emplace(s));
+  const History h = simulate(s, o.engine_config, o.lockstep, outputs);
+  if (history_writer) history_writer->flush();
   const RunInfo info = run_info(s, o.sets, o.engine_config);
-  const auto report = report_json(info, compute_metrics(h, s));
+  const auto report = report_json(info, compute_metrics(h, s, streamed ? &*streamed : nullptr));
   bool held = true;
   const std::string expectations = expectation_lines(evaluate_expectations(s, report), held);
   if (!o.report_path.empty()) write_json(files, o.report_path, report);
   if (!o.trace_path.empty()) write_json(files, o.trace_path, trace_json(info, h, s.metrics, s.alerts));
   if (history_out.is_open()) {
-    write_history_jsonl(history_out, h);
+    history_writer.reset();
     history_out.close();
   }
   files.commit();
@@ -391,7 +403,7 @@ int main(int argc, char** argv) {
         "output,o", po::value(&out_dir), "")("tolerance", po::value(&tolerance_text), "")(
         "expect", po::value(&shrink.expect), "")("max-runs", po::value(&max_runs_text), "")(
         "max-time", po::value(&max_time_text), "")(
-        "lockstep", "")("help,h", "");
+        "lockstep", "")("streaming", "")("help,h", "");
     po::positional_options_description positional;
     positional.add("scenario", -1);
     po::variables_map vm;
@@ -418,6 +430,7 @@ int main(int argc, char** argv) {
       o.seed = seed;
     }
     o.lockstep = vm.count("lockstep") > 0;
+    o.streaming = vm.count("streaming") > 0;
     const bool run_outputs = !o.trace_path.empty() || !o.history_path.empty();
     if (run_outputs && command != "run") throw InputError(command + ": --trace and --history go with run");
     if (!o.report_path.empty() && command != "run" && command != "compare")
@@ -431,6 +444,7 @@ int main(int argc, char** argv) {
       throw InputError(command + ": --" + flag + " goes with " + list);
     };
     only_with("lockstep", {"run"});
+    only_with("streaming", {"run"});
     only_with("grid", {"sweep"});
     only_with("shard", {"sweep"});
     only_with("run-timeout", {"sweep"});

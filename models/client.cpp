@@ -94,7 +94,7 @@ void ClientPopulation::on_arrival(double t) {
   r.key = ctx_.zipf ? ctx_.zipf->sample(stream_) : stream_.uniform_index(ctx_.keys);
   if (r.kind == OpKind::Write) r.arg = ctx_.database.draw_write_arg(r.key, stream_);
   r.attempts = 0;
-  slot.record = ctx_.recorder.invoke_op();
+  slot.record = ctx_.recorder.invoke_op(t);
   start_attempt(s, t);
 }
 

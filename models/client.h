@@ -91,7 +91,7 @@ class ClientPopulation {
   enum class Phase : uint8_t { Idle, Request, Reply, Waiting };
   struct Slot {
     OpRecord rec;
-    size_t record = 0;  // its place in the history (Recorder::invoke_op)
+    uint64_t record = 0;  // its place in the recorder's window (Recorder::invoke_op)
     double attempt_start = 0;
     double reply_from = 0;  // serve time: start of the reply leg (and of any sync wait)
     double reply_at = 0;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "sim/scenario_loader.h"
+#include "sim/stream_metrics.h"
 
 namespace mrsim {
 namespace {
@@ -196,33 +197,38 @@ TrafficStats check_traffic(const History& history) {
   return stats;
 }
 
-RunMetrics compute_metrics(const History& history, const MetricsConfig& config) {
+RunMetrics compute_metrics(const History& history, const MetricsConfig& config, StreamingMetrics* streamed) {
   LineageIndex lineage(history);
   RunMetrics m;
   m.duration_s = history.duration_s;
-  m.writes = check_write_safety(history, lineage);
-  FaultStats faults = check_faults(history, config, m.writes.lost_write_ack_s);
-  m.faults = std::move(faults.faults);
-  m.lost_writes_unattributed = faults.lost_writes_unattributed;
-  m.stale_reads = check_stale_reads(history, lineage);
-  m.sessions = check_sessions(history, lineage);
-  m.session_groups = check_session_groups(history, lineage);
-  m.split_brain = check_split_brain(history, lineage);
+  const auto from_stream = [&](Family f) { return streamed && streamed->finish(f, history, m); };
+  if (!from_stream(Family::WriteSafety)) m.writes = check_write_safety(history, lineage);
+  if (!from_stream(Family::Faults)) {
+    FaultStats faults = check_faults(history, config, m.writes.lost_write_ack_s);
+    m.faults = std::move(faults.faults);
+    m.lost_writes_unattributed = faults.lost_writes_unattributed;
+  }
+  if (!from_stream(Family::StaleReads)) m.stale_reads = check_stale_reads(history, lineage);
+  if (!from_stream(Family::Sessions)) {
+    m.sessions = check_sessions(history, lineage);
+    m.session_groups = check_session_groups(history, lineage);
+  }
+  if (!from_stream(Family::SplitBrain)) m.split_brain = check_split_brain(history, lineage);
   m.semi_sync = check_semi_sync(history, lineage);
   m.convergence = check_convergence(history, lineage);
   m.crdt = check_crdt(history);
   m.siblings = check_siblings(history);
   m.quorum = check_quorum(history, lineage);
-  m.availability = check_availability(history);
-  m.latency = check_latency(history);
+  if (!from_stream(Family::Availability)) m.availability = check_availability(history);
+  if (!from_stream(Family::Latency)) m.latency = check_latency(history);
   m.replication_lag = check_replication_lag(history);
   m.cdc = check_cdc(history, config.sample_interval_s);
   m.traffic = check_traffic(history);
   return m;
 }
 
-RunMetrics compute_metrics(const History& history, const Scenario& scenario) {
-  RunMetrics m = compute_metrics(history, scenario.metrics);
+RunMetrics compute_metrics(const History& history, const Scenario& scenario, StreamingMetrics* streamed) {
+  RunMetrics m = compute_metrics(history, scenario.metrics, streamed);
   m.alerts = check_alerts(history, scenario.alerts, scenario.metrics, &m.stale_reads.stale_invoke_s);
   attach_first_alerts(m.faults, m.alerts);
   if (!scenario.residency.empty()) m.residency = check_residency(history, scenario.residency, scenario.regions);

@@ -405,8 +405,10 @@ struct RunMetrics {
   std::optional<AvailabilityModel> availability_model;
   std::string availability_model_refused;
 };
-RunMetrics compute_metrics(const History& history, const MetricsConfig& config);
+class StreamingMetrics;
+// `streamed`: the families computed as the run went (sim/stream_metrics.h); their in-memory checkers do not run.
+RunMetrics compute_metrics(const History& history, const MetricsConfig& config, StreamingMetrics* streamed = nullptr);
 // Everything above, plus what needs more of the scenario than its metrics block: alerts and data residency.
-RunMetrics compute_metrics(const History& history, const Scenario& scenario);
+RunMetrics compute_metrics(const History& history, const Scenario& scenario, StreamingMetrics* streamed = nullptr);
 
 }  // namespace mrsim

@@ -3,25 +3,48 @@
 // by models (they keep their own state).
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <utility>
+#include <vector>
 
 #include "sim/history.h"
 
 namespace mrsim {
 
+// Receives every completed client operation once, in the history's order: invoke time, then client (operations
+// invoked at the same instant), then invoke order. Operations that never complete are not passed on.
+class OpSink {
+ public:
+  virtual ~OpSink() = default;
+  virtual void begin(const History& names) { (void)names; }  // the name tables, complete, before the first op
+  virtual void op(const OpRecord& op) = 0;
+};
+
 class Recorder {
  public:
   History& history() { return history_; }
 
-  // A client operation takes its place in the history when it is invoked and fills it when it completes. The data
-  // plane runs arrivals in time order (models/data_plane.h), so the history is in invoke order without a sort.
-  size_t invoke_op() {
-    history_.ops.emplace_back();
-    history_.ops.back().complete_s = kPending;
-    return history_.ops.size() - 1;
+  // Completed operations go to History::ops (unless `keep` is false: a run whose consumers all stream) and to every
+  // sink added, as they leave the reorder window below.
+  void keep_ops(bool keep) { keep_ops_ = keep; }
+  void add_sink(OpSink* sink) { sinks_.push_back(sink); }
+
+  // A client operation takes its place when it is invoked and is filled in when it completes. The data plane runs
+  // arrivals in time order (models/data_plane.h), so places are taken in invoke order; an operation leaves the
+  // window once it and every operation invoked before it have completed and no later one can share its instant.
+  // The window therefore holds only what is in flight (at most one client timeout times its attempts, plus
+  // backoffs, of arrivals), however long the run.
+  void begin_ops() {  // the name tables are complete
+    for (OpSink* sink : sinks_) sink->begin(history_);
   }
-  void complete_op(size_t index, const OpRecord& r) { history_.ops[index] = r; }
+  uint64_t invoke_op(double invoke_s);
+  void complete_op(uint64_t place, const OpRecord& r);
+  // The run is over: what completed leaves the window; what never completed is dropped.
+  void finish_ops();
   static constexpr double kPending = -1;  // an invoked operation that has not completed
+  size_t ops_in_window() const { return window_.size(); }
+
   void commit(const CommitRecord& r) { history_.commits.push_back(r); }
   void role(const RoleChange& r) { history_.roles.push_back(r); }
   void health(const HealthVerdict& r) { history_.health.push_back(r); }
@@ -35,7 +58,15 @@ class Recorder {
   void cdc(const CdcTransit& r) { history_.cdc.push_back(r); }
 
  private:
+  void release(bool closing);
+  void emit(const OpRecord& r);
+
   History history_;
+  bool keep_ops_ = true;
+  std::vector<OpSink*> sinks_;
+  std::deque<OpRecord> window_;  // places window_base_, window_base_ + 1, ...
+  uint64_t window_base_ = 0;
+  double latest_invoke_s_ = -1;
 };
 
 }  // namespace mrsim

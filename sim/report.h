@@ -37,7 +37,5 @@ constexpr int kTraceFormatVersion = 1;
 nlohmann::ordered_json trace_json(const RunInfo& info, const History& history, const MetricsConfig& metrics,
                                   const std::vector<AlertRule>& alerts = {});
 
-// One JSON object per op and line, in history order.
-void write_history_jsonl(std::ostream& out, const History& history);
 
 }  // namespace mrsim

@@ -1,7 +1,6 @@
 // The trace and history writers; see report.h. Layouts: docs/trace-format.md.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -215,97 +214,6 @@ Json trace_json(const RunInfo& info, const History& h, const MetricsConfig& metr
   }
   trace["alerts"] = std::move(alert_list);
   return trace;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// History as JSON lines. Written by hand rather than through nlohmann objects: the bench history has 3.6 million
-// ops. Doubles use std::to_chars (shortest round-trip form), which is exact and the same on every platform.
-
-namespace {
-
-// Appends JSON fragments to a buffer with no intermediate strings; flushed to the stream in large blocks.
-class LineWriter {
- public:
-  explicit LineWriter(std::ostream& out) : out_(out) { buffer_.reserve(kBlock + 1024); }
-  ~LineWriter() { flush(); }
-  void raw(const char* s, size_t n) { buffer_.append(s, n); }
-  void raw(const std::string& s) { buffer_.append(s); }
-  template <size_t N>
-  void literal(const char (&s)[N]) { buffer_.append(s, N - 1); }
-  template <typename Number>
-  void number(Number v) {
-    char buf[32];
-    auto result = std::to_chars(buf, buf + sizeof buf, v);
-    buffer_.append(buf, result.ptr);
-  }
-  void seconds(double v) {
-    if (std::isfinite(v)) {
-      number(v);
-    } else {
-      literal("null");
-    }
-  }
-  void end_line() {
-    buffer_.push_back('\n');
-    if (buffer_.size() >= kBlock) flush();
-  }
-  void flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
-
- private:
-  static constexpr size_t kBlock = 1 << 20;
-  std::ostream& out_;
-  std::string buffer_;
-};
-
-}  // namespace
-
-void write_history_jsonl(std::ostream& out, const History& h) {
-  std::vector<std::string> region_names, node_names;
-  for (const std::string& r : h.regions) region_names.push_back(Json(r).dump());
-  for (const std::string& n : h.nodes) node_names.push_back(Json(n).dump());
-  LineWriter w(out);
-  for (size_t i = 0; i < h.ops.size(); ++i) {
-    const OpRecord& op = h.ops[i];
-    w.literal("{\"op\":");
-    w.number(i);
-    w.literal(",\"client\":");
-    w.number(op.client);
-    w.literal(",\"region\":");
-    w.raw(op.region < region_names.size() ? region_names[op.region] : Json(region_name(h, op.region)).dump());
-    w.literal(",\"kind\":\"");
-    w.raw(to_string(op.kind), std::char_traits<char>::length(to_string(op.kind)));
-    w.literal("\",\"key\":");
-    w.number(op.key);
-    w.literal(",\"invoke_s\":");
-    w.seconds(op.invoke_s);
-    w.literal(",\"complete_s\":");
-    w.seconds(op.complete_s);
-    w.literal(",\"served_s\":");
-    w.seconds(op.served_s);
-    w.literal(",\"outcome\":\"");
-    w.raw(to_string(op.outcome), std::char_traits<char>::length(to_string(op.outcome)));
-    w.literal("\",\"version\":");
-    w.number(op.version);
-    w.literal(",\"node\":");
-    if (op.node == kNoNode) {
-      w.literal("null");
-    } else if (op.node >= 0 && static_cast<size_t>(op.node) < node_names.size()) {
-      w.raw(node_names[static_cast<size_t>(op.node)]);
-    } else {
-      w.raw(node_json(h, op.node).dump());
-    }
-    w.literal(",\"attempts\":");
-    w.number(static_cast<unsigned>(op.attempts));
-    if (op.arg != 0) {  // the write's operation, in designs that have one (CRDTs, siblings)
-      w.literal(",\"arg\":");
-      w.raw(std::to_string(op.arg));
-    }
-    w.literal("}");
-    w.end_line();
-  }
 }
 
 }  // namespace mrsim

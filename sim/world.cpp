@@ -153,7 +153,8 @@ std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& s) {
   return paths;
 }
 
-History simulate(const Scenario& s, const std::vector<std::string>& engine_config, bool lockstep) {
+History simulate(const Scenario& s, const std::vector<std::string>& engine_config, bool lockstep,
+                 const OpOutputs& outputs) {
   check_engine_config(engine_config);  // before the Engine: SimGrid aborts on a setting it rejects
   std::vector<std::string> args = engine_arguments(engine_config);
   std::vector<char*> argv;
@@ -182,7 +183,9 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
 
   // Growing a vector of millions of records doubles its memory while copying: size it for the offered load. The
   // memory estimate charges exactly this reservation, and the CLI refuses a run whose estimate is over its limit.
-  h.ops.reserve(planned_operation_records(s));
+  recorder.keep_ops(outputs.keep_ops);
+  for (OpSink* sink : outputs.sinks) recorder.add_sink(sink);
+  if (outputs.keep_ops) h.ops.reserve(planned_operation_records(s));
 
   ClockSet clocks(s);
   for (int c = 0; c < clocks.count(); ++c) h.clocks.push_back(clocks.name(c));
@@ -450,6 +453,7 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
     }
   });
 
+  recorder.begin_ops();
   engine.run();
   *advancing = nullptr;
   if (deadlocked) throw std::logic_error("the simulation deadlocked (an actor waits for something that cannot happen)");
@@ -466,15 +470,8 @@ History simulate(const Scenario& s, const std::vector<std::string>& engine_confi
                     h.decisions.end());
   for (size_t l = 0; l < network.wan_bytes().size(); ++l)
     h.traffic.push_back({uint16_t(l), uint64_t(network.wan_bytes()[l])});
-  // Operations are in invoke order already (Recorder::invoke_op); the order checkers read is (invoke time, client),
-  // which only two operations invoked at the very same instant could break. Every operation completes before the
-  // data plane's queue empties; one that did not would not be in the history.
-  h.ops.erase(std::remove_if(h.ops.begin(), h.ops.end(), [](const OpRecord& r) { return r.complete_s == Recorder::kPending; }),
-              h.ops.end());
-  const auto invoke_order = [](const OpRecord& a, const OpRecord& b) {
-    return a.invoke_s < b.invoke_s || (a.invoke_s == b.invoke_s && a.client < b.client);
-  };
-  if (!std::is_sorted(h.ops.begin(), h.ops.end(), invoke_order)) std::stable_sort(h.ops.begin(), h.ops.end(), invoke_order);
+  // Every operation completes before the data plane's queue empties; one that did not would not be in the history.
+  recorder.finish_ops();
   return std::move(recorder.history());
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/history.h"
+#include "sim/recorder.h"
 #include "sim/scenario.h"
 
 namespace mrsim {
@@ -22,6 +23,12 @@ std::vector<std::vector<std::vector<int>>> region_paths(const Scenario& scenario
 // (sim/engine_config.h); a setting SimGrid rejects, or one that would change what mrsim relies on, throws InputError.
 // `lockstep`: the data plane's slow reference path, an instant of SimGrid's clock at every client event
 // (models/data_plane.h); the same bytes, only slower. For the tests that show it.
-History simulate(const Scenario& scenario, const std::vector<std::string>& engine_config = {}, bool lockstep = false);
+// `outputs`: where completed operations go besides (or instead of) History::ops (sim/recorder.h).
+struct OpOutputs {
+  std::vector<OpSink*> sinks;
+  bool keep_ops = true;
+};
+History simulate(const Scenario& scenario, const std::vector<std::string>& engine_config = {}, bool lockstep = false,
+                 const OpOutputs& outputs = {});
 
 }  // namespace mrsim

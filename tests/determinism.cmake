@@ -1,7 +1,8 @@
 cmake_minimum_required(VERSION 3.22)
-# Runs one scenario four times: twice with seed 1 (outputs must be byte-identical), once with seed 1 and --lockstep
+# Runs one scenario five times: twice with seed 1 (outputs must be byte-identical), once with seed 1 and --lockstep
 # (the data plane's slow reference path, a SimGrid instant at every client event, models/data_plane.h: the same
-# bytes again), once with seed 2 (the history must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... [-DSETS=path=value,...] -P determinism.cmake
+# bytes again), once with seed 1 and --streaming (metrics computed as operations complete, sim/stream_metrics.h: the
+# same report, history and stdout as the in-memory checkers), once with seed 2 (the history must differ). Usage: cmake -DMRSIM=... -DSCENARIO=... -DWORK=... [-DSETS=path=value,...] -P determinism.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(set_args "")
@@ -11,16 +12,20 @@ if(DEFINED SETS)
     list(APPEND set_args --set ${s})
   endforeach()
 endif()
-foreach(run a b d c)
+foreach(run a b d e c)
   set(seed 1)
   set(flags "")
+  set(trace_args --trace ${WORK}/${run}.trace.json)
   if(run STREQUAL "c")
     set(seed 2)
   elseif(run STREQUAL "d")
     set(flags --lockstep)
+  elseif(run STREQUAL "e")
+    set(flags --streaming)
+    set(trace_args "")  # without a trace, a streaming run need not hold its operations
   endif()
   execute_process(COMMAND ${MRSIM} run ${SCENARIO} ${set_args} ${flags} --seed ${seed} --report ${WORK}/${run}.report.json
-                          --trace ${WORK}/${run}.trace.json --history ${WORK}/${run}.history.jsonl
+                          ${trace_args} --history ${WORK}/${run}.history.jsonl
                   RESULT_VARIABLE rc OUTPUT_FILE ${WORK}/${run}.stdout.txt)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "run ${run} (seed ${seed}) exited ${rc}")
@@ -37,6 +42,13 @@ foreach(out report.json trace.json history.jsonl stdout.txt)
     message(FATAL_ERROR "the fast and the lockstep data plane wrote different ${out}")
   endif()
   message(STATUS "fast and lockstep data plane: identical ${out}")
+  if(NOT out STREQUAL "trace.json")
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/a.${out} ${WORK}/e.${out} RESULT_VARIABLE same)
+    if(NOT same EQUAL 0)
+      message(FATAL_ERROR "the streaming and the in-memory metrics wrote different ${out}")
+    endif()
+    message(STATUS "streaming and in-memory metrics: identical ${out}")
+  endif()
 endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/a.history.jsonl ${WORK}/c.history.jsonl RESULT_VARIABLE same)
 if(same EQUAL 0)

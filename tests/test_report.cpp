@@ -5,6 +5,7 @@
 
 #include "sim/checkers.h"
 #include "sim/expect.h"
+#include "sim/history_jsonl.h"
 #include "sim/report.h"
 
 using namespace mrsim;
