@@ -23,6 +23,7 @@ SinglePrimaryStore::SinglePrimaryStore(const DatabaseConfig& config, std::vector
                                        Network& network, Recorder& recorder)
     : Store(store_specs(nodes)), config_(config), network_(network), recorder_(recorder) {
   nodes_.reserve(nodes.size());  // a Node holds a deque and is copied when the vector grows: key tables with it
+  settled_kv_.assign(config_.keys, kNoVersion);
   for (auto& spec : nodes) {
     Node n;
     n.spec = std::move(spec);
@@ -197,6 +198,7 @@ WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, d
   p.log.push_back(e);
   p.kv[key] = e.write_id;
   recorder_.commit({t, e.write_id, key, int16_t(node), 0, t});
+  if (++commits_since_compact_ >= kCompactEvery) compact();
   result.accepted = true;
   result.write_id = e.write_id;
   result.ack_ready_s = t + config_.write_service_s;
@@ -336,8 +338,9 @@ void SinglePrimaryStore::rejoin(int node, int upstream, uint32_t term, double t)
   drain(n, t);
   disconnect(n, t);
   const Node& up = nodes_[upstream];
-  // Logs of one history share a prefix, so the longest common prefix can be found by bisection.
-  size_t lo = 0, hi = std::min(n.log.size(), up.log.size());
+  // Logs of one history share a prefix, so the longest common prefix can be found by bisection (every log shares
+  // the compacted part).
+  size_t lo = n.log.base(), hi = std::min(n.log.size(), up.log.size());
   while (lo < hi) {
     const size_t mid = (lo + hi + 1) / 2;
     if (n.log[mid - 1].write_id == up.log[mid - 1].write_id) lo = mid; else hi = mid - 1;
@@ -365,8 +368,37 @@ void SinglePrimaryStore::fence(int node, uint32_t term, double t) {
 }
 
 void SinglePrimaryStore::rebuild_kv(Node& n) {
-  std::fill(n.kv.begin(), n.kv.end(), kNoVersion);
+  n.kv = settled_kv_;
   for (const auto& e : n.log) n.kv[e.key] = e.write_id;
+}
+
+// Drops the prefix every node's log shares, but the last entry of each log (read() and follows_history() look at a
+// log's last entry), and hands it to the history as the start of the final lineage: a shared entry is in every
+// later log, the authoritative one at the end included.
+void SinglePrimaryStore::compact() {
+  commits_since_compact_ = 0;
+  size_t shortest = nodes_[0].log.size();
+  for (const Node& n : nodes_) shortest = std::min(shortest, n.log.size());
+  const size_t base = nodes_[0].log.base();
+  if (shortest <= base + 1) return;
+  // Logs of one history that hold the same write id at a position share everything before it: bisect on position.
+  const auto shared = [&](size_t i) {
+    for (const Node& n : nodes_)
+      if (n.log[i].write_id != nodes_[0].log[i].write_id) return false;
+    return true;
+  };
+  size_t lo = base, hi = shortest - 1;  // positions < lo are shared; keep each log's last entry
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    if (shared(mid - 1)) lo = mid; else hi = mid - 1;
+  }
+  if (lo == base) return;
+  for (size_t i = base; i < lo; ++i) {
+    const LogEntry& e = nodes_[0].log[i];
+    settled_kv_[e.key] = e.write_id;
+    recorder_.settle(e.write_id);
+  }
+  for (Node& n : nodes_) n.log.drop_to(lo);
 }
 
 double SinglePrimaryStore::lag_s(int node, double t) {
@@ -391,8 +423,7 @@ void SinglePrimaryStore::finish(History& history) {
   for (Node& n : nodes_)
     if (n.cdc) n.cdc->finish();
   history.final_primary = int16_t(best);
-  history.final_lineage.clear();
-  history.final_lineage.reserve(nodes_[best].log.size());
+  // The compacted prefix is in the history already (Recorder::settle); the rest of the authoritative log follows.
   for (const auto& e : nodes_[best].log) history.final_lineage.push_back(e.write_id);
 }
 

@@ -68,6 +68,31 @@ struct LogEntry {
   double commit_s = 0;
 };
 
+// A node's log, indexed by position in the run's history. The prefix every node's log shares can never be rewound
+// (a rewind keeps the common prefix with the new upstream, which contains it), so the store drops it from every log
+// at once (SinglePrimaryStore::compact) and the log keeps only its suffix from `base()`: memory follows what is not
+// yet everywhere, not the length of the run.
+class Log {
+ public:
+  size_t size() const { return base_ + entries_.size(); }
+  bool empty() const { return size() == 0; }
+  size_t base() const { return base_; }
+  const LogEntry& operator[](size_t i) const { return entries_[i - base_]; }  // base() <= i < size()
+  const LogEntry& back() const { return entries_.back(); }
+  void push_back(const LogEntry& e) { entries_.push_back(e); }
+  void resize(size_t n) { entries_.resize(n - base_); }  // n >= base()
+  void drop_to(size_t n) {  // base() <= n < size(): entries before position n go
+    entries_.erase(entries_.begin(), entries_.begin() + std::ptrdiff_t(n - base_));
+    base_ = n;
+  }
+  std::deque<LogEntry>::const_iterator begin() const { return entries_.begin(); }  // the kept suffix
+  std::deque<LogEntry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  size_t base_ = 0;
+  std::deque<LogEntry> entries_;
+};
+
 class SinglePrimaryStore final : public Store {
  public:
   struct NodeSpec {
@@ -115,7 +140,7 @@ class SinglePrimaryStore final : public Store {
     uint32_t term = 1;
     int upstream = -1;
     bool was_primary = false;  // before its host went down
-    std::vector<LogEntry> log;
+    Log log;
     std::vector<uint32_t> kv;  // key -> newest write id replayed
     Stream in;
     std::unique_ptr<CdcPipeline> cdc;  // replication mode cdc: the pipeline that feeds this node, else null
@@ -131,6 +156,13 @@ class SinglePrimaryStore final : public Store {
   void cut_cdc(Node& n, double t);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);
+  void compact();
+
+  // The dropped common prefix: each key's newest write id in it (what rebuild_kv starts from), and how many commits
+  // since the last compaction.
+  std::vector<uint32_t> settled_kv_;
+  uint32_t commits_since_compact_ = 0;
+  static constexpr uint32_t kCompactEvery = 4096;
 
   // The semi-sync source's state (MySQL's rpl_semi_sync_source_status) and the commits still waiting for
   // receipts; each holds, per node, when that node's acknowledgement reaches the primary (infinity: never).

@@ -56,6 +56,9 @@ class Recorder {
   void clock(const ClockSample& r) { history_.clock_samples.push_back(r); }
   void sibling(const SiblingChange& r) { history_.siblings.push_back(r); }
   void cdc(const CdcTransit& r) { history_.cdc.push_back(r); }
+  // A write that is in the final lineage whatever happens later, in lineage order (a store that knows it early: the
+  // single-primary store, for the prefix every node's log shares). The store's finish() appends the rest.
+  void settle(uint32_t write_id) { history_.final_lineage.push_back(write_id); }
 
  private:
   void release(bool closing);
