@@ -2,7 +2,7 @@
 
 namespace mrsim {
 
-StreamingMetrics::StreamingMetrics(const Scenario& scenario) { (void)scenario; }
+StreamingMetrics::StreamingMetrics(const Scenario& scenario) { add_lineage_families(scenario, families_); }
 
 StreamingMetrics::~StreamingMetrics() = default;
 

@@ -33,6 +33,10 @@ class StreamFamily {
   virtual void finish(const History& history, RunMetrics& m) = 0;
 };
 
+// The families that compare versions with the final lineage (sim/stream_lineage.cpp), where the design settles it
+// as the run goes.
+void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<StreamFamily>>& families);
+
 class StreamingMetrics final : public OpSink {
  public:
   explicit StreamingMetrics(const Scenario& scenario);
