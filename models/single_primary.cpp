@@ -198,7 +198,7 @@ WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, d
   p.log.push_back(e);
   p.kv[key] = e.write_id;
   recorder_.commit({t, e.write_id, key, int16_t(node), 0, t});
-  if (++commits_since_compact_ >= kCompactEvery) compact();
+  if (++commits_since_compact_ >= kCompactEvery) compact(t);
   result.accepted = true;
   result.write_id = e.write_id;
   result.ack_ready_s = t + config_.write_service_s;
@@ -375,7 +375,7 @@ void SinglePrimaryStore::rebuild_kv(Node& n) {
 // Drops the prefix every node's log shares, but the last entry of each log (read() and follows_history() look at a
 // log's last entry), and hands it to the history as the start of the final lineage: a shared entry is in every
 // later log, the authoritative one at the end included.
-void SinglePrimaryStore::compact() {
+void SinglePrimaryStore::compact(double t) {
   commits_since_compact_ = 0;
   size_t shortest = nodes_[0].log.size();
   for (const Node& n : nodes_) shortest = std::min(shortest, n.log.size());
@@ -396,7 +396,7 @@ void SinglePrimaryStore::compact() {
   for (size_t i = base; i < lo; ++i) {
     const LogEntry& e = nodes_[0].log[i];
     settled_kv_[e.key] = e.write_id;
-    recorder_.settle(e.write_id);
+    recorder_.settle(e.write_id, e.key, t);
   }
   for (Node& n : nodes_) n.log.drop_to(lo);
 }
@@ -424,7 +424,7 @@ void SinglePrimaryStore::finish(History& history) {
     if (n.cdc) n.cdc->finish();
   history.final_primary = int16_t(best);
   // The compacted prefix is in the history already (Recorder::settle); the rest of the authoritative log follows.
-  for (const auto& e : nodes_[best].log) history.final_lineage.push_back(e.write_id);
+  for (const auto& e : nodes_[best].log) recorder_.settle(e.write_id, e.key, history.duration_s);
 }
 
 }  // namespace mrsim

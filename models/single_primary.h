@@ -156,7 +156,7 @@ class SinglePrimaryStore final : public Store {
   void cut_cdc(Node& n, double t);
   void set_role(Node& n, Role role, double t);
   void rebuild_kv(Node& n);
-  void compact();
+  void compact(double t);
 
   // The dropped common prefix: each key's newest write id in it (what rebuild_kv starts from), and how many commits
   // since the last compaction.

@@ -87,6 +87,9 @@ SessionStats check_sessions(const History& history, const LineageIndex& lineage,
                             std::vector<SessionStats>* by_group = nullptr);
 SessionStats check_sessions(const History& history);
 
+// The group of `client` in History::client_groups (ascending first_client), or -1 when it lies in none.
+int group_of(const std::vector<ClientGroup>& groups, uint32_t client);
+
 // Session guarantees by client group (docs/metrics.md, "Session guarantees"): one entry per History::client_groups.
 struct GroupSessionStats {
   std::string strategy, region;

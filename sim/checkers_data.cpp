@@ -98,8 +98,6 @@ StaleReadStats check_stale_reads(const History& history) { return check_stale_re
 // ---------------------------------------------------------------------------------------------------------------
 // Session guarantees
 
-namespace {
-// The group of `client` in History::client_groups (ascending first_client), or -1 when it lies in none.
 int group_of(const std::vector<ClientGroup>& groups, uint32_t client) {
   auto it = std::upper_bound(groups.begin(), groups.end(), client,
                              [](uint32_t c, const ClientGroup& g) { return c < g.first_client; });
@@ -107,7 +105,6 @@ int group_of(const std::vector<ClientGroup>& groups, uint32_t client) {
   --it;
   return client - it->first_client < it->count ? static_cast<int>(it - groups.begin()) : -1;
 }
-}  // namespace
 
 SessionStats check_sessions(const History& history, const LineageIndex& lineage,
                             std::vector<SessionStats>* by_group) {

@@ -19,6 +19,8 @@ class OpSink {
   virtual ~OpSink() = default;
   virtual void begin(const History& names) { (void)names; }  // the name tables, complete, before the first op
   virtual void op(const OpRecord& op) = 0;
+  // A write that is in the final lineage whatever happens later (Recorder::settle), at the time it was known.
+  virtual void settled(uint32_t write_id, uint32_t key, double t) { (void)write_id, (void)key, (void)t; }
 };
 
 class Recorder {
@@ -56,9 +58,13 @@ class Recorder {
   void clock(const ClockSample& r) { history_.clock_samples.push_back(r); }
   void sibling(const SiblingChange& r) { history_.siblings.push_back(r); }
   void cdc(const CdcTransit& r) { history_.cdc.push_back(r); }
-  // A write that is in the final lineage whatever happens later, in lineage order (a store that knows it early: the
-  // single-primary store, for the prefix every node's log shares). The store's finish() appends the rest.
-  void settle(uint32_t write_id) { history_.final_lineage.push_back(write_id); }
+  // A write that is in the final lineage whatever happens later, in lineage order, known at `t`: a store that knows
+  // it early (the single-primary store, for the prefix every node's log shares) settles it as the run goes, and
+  // the rest at its finish().
+  void settle(uint32_t write_id, uint32_t key, double t) {
+    history_.final_lineage.push_back(write_id);
+    for (OpSink* sink : sinks_) sink->settled(write_id, key, t);
+  }
 
  private:
   void release(bool closing);

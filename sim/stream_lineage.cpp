@@ -1,4 +1,5 @@
-// Streaming families that compare versions with the final lineage (sim/stream_metrics.h): lost writes.
+// Streaming families that compare versions with the final lineage (sim/stream_metrics.h): lost writes, stale reads
+// and session guarantees.
 //
 // They stream where the store settles its lineage as the run goes: the single-primary store hands the history each
 // write that every node's log holds (Recorder::settle), in lineage order. Its lineage is in write-id order (every
@@ -7,89 +8,320 @@
 // judged once the ids it names are decided; until then it waits in a queue that holds what replication has not yet
 // brought to every node (it grows during an outage that leaves a node behind, not with the run). What is still
 // undecided at the end is judged against the complete lineage, as the in-memory checker judges everything.
+//
+// Within the lineage, position order is write-id order, so these families compare ids where the in-memory checkers
+// compare LineageIndex positions: version 0 (kInitial) is below every id, and a version absent from the lineage is
+// treated as the checkers treat kAbsent.
+//
+// Stale reads and sessions keep state per key and per (client, key) that the in-memory checkers get by sorting the
+// whole history. What bounds it is the key's floor: its newest write that every node held when the floor was set
+// (a settled write). From then on every node's version of the key is at least the floor (each log contains the
+// settled prefix, and a node's version of a key only moves forward in its log), so a read served later returns the
+// floor or a newer version. State that only a read older than the floor could need is dropped; a read that
+// returned such a version would contradict the store, and the family stops with an error rather than a wrong count.
 #include <algorithm>
 #include <deque>
+#include <queue>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "sim/stream_metrics.h"
 
 namespace mrsim {
 namespace {
 
-// Which write ids the history's lineage holds, read as it grows: one bit per id.
-class SettledIds {
- public:
-  // Takes the lineage entries recorded since the last call.
-  void absorb(const std::vector<uint32_t>& lineage) {
-    for (; seen_ < lineage.size(); ++seen_) {
-      const uint32_t id = lineage[seen_];
-      if (id <= settled_max_) throw std::logic_error("the settled lineage is not in write-id order");
-      if (id / 64 >= bits_.size()) bits_.resize(id / 64 + 1 + bits_.size() / 2, 0);
-      bits_[id / 64] |= uint64_t{1} << (id % 64);
-      settled_max_ = std::max(settled_max_, id);
-    }
-  }
-  bool decided(uint32_t id) const { return id <= settled_max_; }
-  bool contains(uint32_t id) const { return id / 64 < bits_.size() && (bits_[id / 64] >> (id % 64) & 1u); }
-
- private:
-  std::vector<uint64_t> bits_;
-  size_t seen_ = 0;
-  uint32_t settled_max_ = 0;
-};
-
 // check_write_safety (sim/checkers_data.cpp) for a single-primary store: acknowledged writes absent from the final
 // lineage, and successful reads of such writes. No conflict resolution discards writes in this design.
 class StreamWriteSafety final : public StreamFamily {
  public:
   Family family() const override { return Family::WriteSafety; }
+  bool needs_lineage() const override { return true; }
 
-  void op(const OpRecord& op, const History& live) override {
+  void op(const OpRecord& op, const History&) override {
     if (!op.ok()) return;
-    settled_.absorb(live.final_lineage);
     if (op.kind == OpKind::Write) {
       ++stats_.acknowledged_writes;
       // An acknowledged write always creates a version; version 0 here can only mean it left no trace, i.e. lost.
-      if (op.version == kNoVersion) {
-        lost(op.complete_s);
-        return;
-      }
-    } else if (op.version == kNoVersion) {
-      return;
-    }
-    waiting_.push_back({op.version, op.complete_s, op.kind == OpKind::Write});
-    while (!waiting_.empty() && settled_.decided(waiting_.front().version)) {
-      judge(waiting_.front());
-      waiting_.pop_front();
+      if (op.version == kNoVersion || !lineage().contains(op.version)) lost(op.complete_s);
+    } else if (op.version != kNoVersion && !lineage().contains(op.version)) {
+      ++stats_.reads_of_lost_writes;
     }
   }
 
-  void finish(const History& history, RunMetrics& m) override {
-    settled_.absorb(history.final_lineage);  // complete now
-    for (const Waiting& w : waiting_) judge(w);
-    waiting_.clear();
+  void finish(const History&, RunMetrics& m) override {
     std::sort(stats_.lost_write_ack_s.begin(), stats_.lost_write_ack_s.end());
     m.writes = stats_;
   }
 
  private:
-  struct Waiting {
-    uint32_t version;
-    double complete_s;
-    bool write;
-  };
   void lost(double ack_s) {
     ++stats_.lost_writes;
     stats_.lost_write_ack_s.push_back(ack_s);
   }
-  void judge(const Waiting& w) {
-    if (settled_.contains(w.version)) return;
-    if (w.write) lost(w.complete_s); else ++stats_.reads_of_lost_writes;
+
+  WriteSafetyStats stats_;
+};
+
+// Version as a comparable number: a write id, 0 for the initial version, kAbsent when not in the lineage.
+constexpr int64_t kAbsent = -2;
+
+// Each key's floor as of the operation being judged: settled writes take effect as floors once the judged
+// operations' invoke time reaches the time they were settled (a read invoked then is served then or later).
+class Floors {
+ public:
+  void settled(uint32_t write_id, uint32_t key, double t) { queue_.push_back({t, key, write_id}); }
+  // Advances to `t`; calls raised(key, floor) for every floor that rose.
+  template <typename Raised>
+  void advance(double t, Raised raised) {
+    while (!queue_.empty() && queue_.front().t <= t) {
+      const Settle e = queue_.front();
+      queue_.pop_front();
+      floor_[e.key] = e.write_id;
+      raised(e.key, e.write_id);
+    }
+  }
+  uint32_t floor(uint32_t key) const {
+    const auto it = floor_.find(key);
+    return it == floor_.end() ? 0 : it->second;
+  }
+  // A read of `key` returned `version` (in the lineage, or 0): it must not be older than the key's floor.
+  void check_read(uint32_t key, uint32_t version, double invoke_s) const {
+    const uint32_t f = floor(key);
+    if (version < f)
+      throw std::logic_error("streaming metrics: a read invoked at " + std::to_string(invoke_s) + " s returned version " +
+                             std::to_string(version) + " of key " + std::to_string(key) +
+                             ", older than write " + std::to_string(f) + ", which every node held before");
   }
 
-  SettledIds settled_;
-  std::deque<Waiting> waiting_;
-  WriteSafetyStats stats_;
+ private:
+  struct Settle {
+    double t;
+    uint32_t key, write_id;
+  };
+  std::deque<Settle> queue_;
+  std::unordered_map<uint32_t, uint32_t> floor_;
+};
+
+// check_stale_reads (sim/checkers_data.cpp): a successful read is stale when a surviving write of its key was
+// acknowledged before the read was invoked and is newer than the version it returned.
+class StreamStaleReads final : public StreamFamily {
+ public:
+  Family family() const override { return Family::StaleReads; }
+  bool needs_lineage() const override { return true; }
+  void settled(uint32_t write_id, uint32_t key, double t) override {
+    floors_.settled(write_id, key, t);
+    keys_[key].versions.push_back(write_id);
+  }
+
+  void op(const OpRecord& op, const History&) override {
+    floors_.advance(op.invoke_s, [this](uint32_t key, uint32_t floor) { raise_floor(key, floor); });
+    // Surviving writes acknowledged before this invoke, in (ack, id) order: the running maximum per key.
+    while (!acked_.empty() && acked_.top().ack_s < op.invoke_s) {
+      const Acked a = acked_.top();
+      acked_.pop();
+      KeyState& k = keys_[a.key];
+      if (!k.any || a.id > k.newest) {
+        k.any = true;
+        k.newest = a.id;
+        k.stairs.push_back({a.ack_s, a.id});
+      }
+    }
+    if (!op.ok()) return;
+    if (op.kind == OpKind::Write) {
+      if (op.version != kNoVersion && lineage().contains(op.version)) acked_.push({op.complete_s, op.version, op.key});
+      return;
+    }
+    ++stats_.successful_reads;
+    if (op.version != kNoVersion && !lineage().contains(op.version)) return;  // a read of a lost write
+    floors_.check_read(op.key, op.version, op.invoke_s);
+    const auto it = keys_.find(op.key);
+    if (it == keys_.end() || !it->second.any || it->second.newest <= op.version) return;
+    const KeyState& k = it->second;
+    ++stats_.stale_reads;
+    stats_.stale_invoke_s.push_back(op.invoke_s);
+    // Lineage versions of the key in (read, newest]: the list holds every settled one from the floor up.
+    const auto from = std::upper_bound(k.versions.begin(), k.versions.end(), op.version);
+    const auto to = std::upper_bound(from, k.versions.end(), k.newest);
+    const uint64_t depth = uint64_t(to - from);
+    depth_sum_ += double(depth);
+    stats_.depth_max = std::max(stats_.depth_max, depth);
+    // The first acknowledgement (in ack order) whose running maximum passed the version read.
+    const auto superseded = std::upper_bound(k.stairs.begin(), k.stairs.end(), op.version,
+                                             [](uint32_t v, const Stair& s) { return v < s.newest; });
+    ages_.push_back(op.invoke_s - superseded->ack_s);
+  }
+
+  void finish(const History&, RunMetrics& m) override {
+    if (stats_.successful_reads > 0)
+      stats_.stale_read_rate = double(stats_.stale_reads) / double(stats_.successful_reads);
+    if (stats_.stale_reads > 0) stats_.depth_mean = depth_sum_ / double(stats_.stale_reads);
+    stats_.age_s = summarize(ages_);
+    m.stale_reads = std::move(stats_);
+  }
+
+ private:
+  struct Stair {
+    double ack_s;
+    uint32_t newest;  // the running maximum from this acknowledgement on
+  };
+  struct KeyState {
+    bool any = false;    // a surviving write of the key was acknowledged before the judged invoke time
+    uint32_t newest = 0;  // ... the newest of them
+    std::deque<Stair> stairs;
+    std::deque<uint32_t> versions;  // the key's settled lineage versions from its floor up, ascending
+  };
+  struct Acked {
+    double ack_s;
+    uint32_t id, key;
+    bool operator>(const Acked& o) const { return ack_s != o.ack_s ? ack_s > o.ack_s : id > o.id; }
+  };
+
+  // Reads from now on return the floor or newer: what only an older read could need goes.
+  void raise_floor(uint32_t key, uint32_t floor) {
+    KeyState& k = keys_[key];
+    while (!k.versions.empty() && k.versions.front() <= floor) k.versions.pop_front();
+    while (!k.stairs.empty() && k.stairs.front().newest <= floor) k.stairs.pop_front();
+  }
+
+  Floors floors_;
+  std::unordered_map<uint32_t, KeyState> keys_;
+  std::priority_queue<Acked, std::vector<Acked>, std::greater<Acked>> acked_;
+  StaleReadStats stats_;
+  double depth_sum_ = 0;
+  std::vector<double> ages_;
+};
+
+// check_sessions and check_session_groups (sim/checkers_data.cpp): each successful read of a client against what
+// that client had seen complete on the key before the read was invoked: its last write (read-your-writes) and the
+// newest version it read (monotonic reads); and, per client group that states a session, the same counts with its
+// reads' latency and how many crossed regions.
+class StreamSessions final : public StreamFamily {
+ public:
+  Family family() const override { return Family::Sessions; }
+  bool needs_lineage() const override { return true; }
+  void settled(uint32_t write_id, uint32_t key, double t) override { floors_.settled(write_id, key, t); }
+  void begin(const History& names) override {
+    groups_.assign(names.client_groups.size(), GroupSessionStats{});
+    group_latencies_.assign(names.client_groups.size(), {});
+  }
+
+  void op(const OpRecord& op, const History& live) override {
+    floors_.advance(op.invoke_s, [](uint32_t, uint32_t) {});
+    // Completions before this invoke take effect, in (complete, history order) order.
+    while (!completions_.empty() && completions_.top().complete_s < op.invoke_s) {
+      const Completion c = completions_.top();
+      completions_.pop();
+      State& s = states_[c.client_key];
+      --s.pending;
+      if (c.write) {
+        s.has_write = true;
+        s.last_write = c.version;
+      } else if (c.version != kAbsent) {
+        s.newest_read = std::max(s.newest_read, c.version);
+      }
+    }
+    if (!op.ok()) return;
+    const uint64_t client_key = (uint64_t{op.client} << 32) | op.key;
+    const int64_t version = op.version == kNoVersion ? 0 : lineage().contains(op.version) ? op.version : kAbsent;
+    const int g = groups_.empty() ? -1 : group_of(live.client_groups, op.client);
+    if (op.kind == OpKind::Read && g >= 0) {
+      GroupSessionStats& group = groups_[size_t(g)];
+      ++group.reads;
+      group_latencies_[size_t(g)].push_back(op.complete_s - op.invoke_s);
+      const bool known_node = op.node >= 0 && size_t(op.node) < live.node_region.size();
+      if (known_node && live.node_region[size_t(op.node)] != op.region) {
+        ++group.cross_region_reads;
+        const ClientGroup& config = live.client_groups[size_t(g)];
+        group.cross_region_read_bytes += uint64_t{config.request_bytes} + config.response_bytes;
+      }
+    }
+    if (op.kind == OpKind::Read && version != kAbsent) {
+      floors_.check_read(op.key, op.version, op.invoke_s);
+      const auto it = states_.find(client_key);
+      if (it != states_.end()) {
+        const State& s = it->second;
+        if (s.has_write && s.last_write != kAbsent && version < s.last_write) {
+          ++stats_.read_your_writes_violations;
+          if (g >= 0) ++groups_[size_t(g)].sessions.read_your_writes_violations;
+          flag(op.client, 1);
+        }
+        if (version < s.newest_read) {
+          ++stats_.monotonic_read_violations;
+          if (g >= 0) ++groups_[size_t(g)].sessions.monotonic_read_violations;
+          flag(op.client, 2);
+        }
+      }
+    }
+    ++states_[client_key].pending;
+    completions_.push({op.complete_s, seq_++, client_key, version, op.kind == OpKind::Write});
+    if (states_.size() >= 2 * swept_size_ + 1024) sweep();
+  }
+
+  void finish(const History& history, RunMetrics& m) override {
+    for (size_t c = 0; c < flags_.size(); ++c) {
+      const uint8_t f = flags_[c];
+      stats_.clients_with_read_your_writes_violations += f & 1;
+      stats_.clients_with_monotonic_read_violations += f >> 1 & 1;
+      const int g = f == 0 || groups_.empty() ? -1 : group_of(history.client_groups, uint32_t(c));
+      if (g < 0) continue;
+      groups_[size_t(g)].sessions.clients_with_read_your_writes_violations += f & 1;
+      groups_[size_t(g)].sessions.clients_with_monotonic_read_violations += f >> 1 & 1;
+    }
+    m.sessions = stats_;
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      const ClientGroup& config = history.client_groups[g];
+      groups_[g].strategy = config.strategy;
+      groups_[g].region = name_or_index(history.regions, config.region, "region");
+      groups_[g].first_client = config.first_client;
+      groups_[g].clients = config.count;
+      groups_[g].read_latency_s = summarize(group_latencies_[g]);
+    }
+    m.session_groups = std::move(groups_);
+  }
+
+ private:
+  struct State {
+    bool has_write = false;
+    int64_t last_write = kAbsent;
+    int64_t newest_read = kAbsent;  // below every version: nothing read yet
+    uint32_t pending = 0;           // completions not yet taken into account
+  };
+  struct Completion {
+    double complete_s;
+    uint64_t seq;  // history order
+    uint64_t client_key;
+    int64_t version;
+    bool write;
+    bool operator>(const Completion& o) const { return complete_s != o.complete_s ? complete_s > o.complete_s : seq > o.seq; }
+  };
+  void flag(uint32_t client, uint8_t bit) {
+    if (client >= flags_.size()) flags_.resize(size_t(client) + 1, 0);
+    flags_[client] |= bit;
+  }
+  // A (client, key) whose last write and newest read are at or below the key's floor can contradict no later read
+  // (every later read returns the floor or newer): forgetting it changes no count.
+  void sweep() {
+    for (auto it = states_.begin(); it != states_.end();) {
+      const State& s = it->second;
+      const int64_t floor = floors_.floor(uint32_t(it->first));
+      if (s.pending == 0 && s.last_write <= floor && s.newest_read <= floor)
+        it = states_.erase(it);
+      else
+        ++it;
+    }
+    swept_size_ = states_.size();
+  }
+
+  Floors floors_;
+  std::unordered_map<uint64_t, State> states_;
+  size_t swept_size_ = 0;
+  std::priority_queue<Completion, std::vector<Completion>, std::greater<Completion>> completions_;
+  uint64_t seq_ = 0;
+  std::vector<uint8_t> flags_;  // per client: 1 read-your-writes, 2 monotonic reads
+  SessionStats stats_;
+  std::vector<GroupSessionStats> groups_;  // by History::client_groups (empty unless a group states a session)
+  std::vector<std::vector<double>> group_latencies_;
 };
 
 }  // namespace
@@ -97,6 +329,8 @@ class StreamWriteSafety final : public StreamFamily {
 void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<StreamFamily>>& families) {
   if (scenario.database.topology != Topology::SinglePrimary) return;  // only this store settles its lineage early
   families.push_back(std::make_unique<StreamWriteSafety>());
+  families.push_back(std::make_unique<StreamStaleReads>());
+  families.push_back(std::make_unique<StreamSessions>());
 }
 
 }  // namespace mrsim

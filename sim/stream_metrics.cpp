@@ -1,8 +1,23 @@
 #include "sim/stream_metrics.h"
 
+#include <stdexcept>
+
 namespace mrsim {
 
-StreamingMetrics::StreamingMetrics(const Scenario& scenario) { add_lineage_families(scenario, families_); }
+void SettledLineage::add(uint32_t write_id) {
+  if (write_id <= max_) throw std::logic_error("the settled lineage is not in write-id order");
+  max_ = write_id;
+  if (write_id / 64 >= bits_.size()) bits_.resize(write_id / 64 + 1 + bits_.size() / 2, 0);
+  bits_[write_id / 64] |= uint64_t{1} << (write_id % 64);
+}
+
+StreamingMetrics::StreamingMetrics(const Scenario& scenario) {
+  add_lineage_families(scenario, families_);
+  for (auto& f : families_) {
+    f->attach(&lineage_);
+    any_lineage_family_ = any_lineage_family_ || f->needs_lineage();
+  }
+}
 
 StreamingMetrics::~StreamingMetrics() = default;
 
@@ -12,7 +27,28 @@ void StreamingMetrics::begin(const History& names) {
 }
 
 void StreamingMetrics::op(const OpRecord& op) {
-  for (auto& f : families_) f->op(op, *live_);
+  for (auto& f : families_)
+    if (!f->needs_lineage()) f->op(op, *live_);
+  if (!any_lineage_family_) return;
+  waiting_.push_back(op);
+  release(false);
+}
+
+void StreamingMetrics::settled(uint32_t write_id, uint32_t key, double t) {
+  if (!any_lineage_family_) return;
+  lineage_.add(write_id);
+  for (auto& f : families_)
+    if (f->needs_lineage()) f->settled(write_id, key, t);
+}
+
+void StreamingMetrics::release(bool all) {
+  while (!waiting_.empty()) {
+    const OpRecord& op = waiting_.front();
+    if (!all && op.ok() && op.version != kNoVersion && !lineage_.decided(op.version)) return;
+    for (auto& f : families_)
+      if (f->needs_lineage()) f->op(op, *live_);
+    waiting_.pop_front();
+  }
 }
 
 bool StreamingMetrics::covers(Family family) const {
@@ -22,6 +58,11 @@ bool StreamingMetrics::covers(Family family) const {
 }
 
 bool StreamingMetrics::finish(Family family, const History& history, RunMetrics& m) {
+  if (!finished_) {  // the run is over: the store has settled the rest of its lineage
+    finished_ = true;
+    lineage_.complete();
+    release(true);
+  }
   for (auto& f : families_)
     if (f->family() == family) {
       f->finish(history, m);

@@ -9,6 +9,7 @@
 // but the operations); at the end it fills its part of RunMetrics from what it kept and the finished history.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -21,16 +22,45 @@ namespace mrsim {
 // The metric families, as compute_metrics runs them.
 enum class Family { Availability, Latency, Faults, WriteSafety, StaleReads, Sessions, SplitBrain };
 
+// The final lineage as the store settles it (Recorder::settle), for stores whose lineage is in write-id order (the
+// single-primary store: a primary appends ids larger than any before, replicas copy prefixes, a rewind truncates).
+// Once id S is settled every id up to S is decided: in the lineage if settled, never otherwise. One bit per id.
+class SettledLineage {
+ public:
+  void add(uint32_t write_id);  // in lineage order; throws std::logic_error if not in write-id order
+  void complete() { complete_ = true; }  // the run is over: the lineage is whole
+  bool decided(uint32_t write_id) const { return complete_ || write_id <= max_; }
+  bool contains(uint32_t write_id) const {
+    return write_id / 64 < bits_.size() && (bits_[write_id / 64] >> (write_id % 64) & 1u);
+  }
+
+ private:
+  std::vector<uint64_t> bits_;
+  uint32_t max_ = 0;
+  bool complete_ = false;
+};
+
 class StreamFamily {
  public:
   virtual ~StreamFamily() = default;
   virtual Family family() const = 0;
   virtual void begin(const History& names) { (void)names; }
-  // `live`: the history as recorded up to now, without operations.
+  // `live`: the history as recorded up to now, without operations. A family that compares versions with the final
+  // lineage (needs_lineage) gets each operation only once every id it names is decided, with `lineage` telling
+  // which are in it; StreamingMetrics holds operations until then, in order.
   virtual void op(const OpRecord& op, const History& live) = 0;
+  virtual bool needs_lineage() const { return false; }
+  virtual void settled(uint32_t write_id, uint32_t key, double t) { (void)write_id, (void)key, (void)t; }
+  void attach(const SettledLineage* lineage) { lineage_ = lineage; }
   // After the run: writes the family's figures into `m`. Families finish in compute_metrics' order, so one may read
   // what an earlier one wrote (the faults' RPO reads m.writes.lost_write_ack_s).
   virtual void finish(const History& history, RunMetrics& m) = 0;
+
+ protected:
+  const SettledLineage& lineage() const { return *lineage_; }
+
+ private:
+  const SettledLineage* lineage_ = nullptr;
 };
 
 // The families that compare versions with the final lineage (sim/stream_lineage.cpp), where the design settles it
@@ -44,6 +74,7 @@ class StreamingMetrics final : public OpSink {
 
   void begin(const History& names) override;
   void op(const OpRecord& op) override;
+  void settled(uint32_t write_id, uint32_t key, double t) override;
 
   // Whether `f` streams; if so, writes its figures into `m` (compute_metrics calls it where the in-memory checker
   // would run) and returns true.
@@ -51,8 +82,16 @@ class StreamingMetrics final : public OpSink {
   bool covers(Family f) const;
 
  private:
+  void release(bool all);  // passes decided operations to the families that need the lineage
+
   const History* live_ = nullptr;
   std::vector<std::unique_ptr<StreamFamily>> families_;
+  bool any_lineage_family_ = false;
+  SettledLineage lineage_;
+  // Operations not yet decided, in history order: what replication has not yet brought to every node (it grows
+  // during an outage that leaves a node behind, not with the run).
+  std::deque<OpRecord> waiting_;
+  bool finished_ = false;
 };
 
 }  // namespace mrsim
