@@ -19,6 +19,7 @@ class OpSink {
   virtual ~OpSink() = default;
   virtual void begin(const History& names) { (void)names; }  // the name tables, complete, before the first op
   virtual void op(const OpRecord& op) = 0;
+  virtual void committed(const CommitRecord& r) { (void)r; }
   // A write that is in the final lineage whatever happens later (Recorder::settle), at the time it was known.
   virtual void settled(uint32_t write_id, uint32_t key, double t) { (void)write_id, (void)key, (void)t; }
 };
@@ -47,7 +48,10 @@ class Recorder {
   static constexpr double kPending = -1;  // an invoked operation that has not completed
   size_t ops_in_window() const { return window_.size(); }
 
-  void commit(const CommitRecord& r) { history_.commits.push_back(r); }
+  void commit(const CommitRecord& r) {
+    history_.commits.push_back(r);
+    for (OpSink* sink : sinks_) sink->committed(r);
+  }
   void role(const RoleChange& r) { history_.roles.push_back(r); }
   void health(const HealthVerdict& r) { history_.health.push_back(r); }
   void dns(DnsChange r) { history_.dns.push_back(std::move(r)); }

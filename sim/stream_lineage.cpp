@@ -331,6 +331,7 @@ void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<
   families.push_back(std::make_unique<StreamWriteSafety>());
   families.push_back(std::make_unique<StreamStaleReads>());
   families.push_back(std::make_unique<StreamSessions>());
+  families.push_back(make_split_brain_family());
 }
 
 }  // namespace mrsim

@@ -41,6 +41,10 @@ void StreamingMetrics::settled(uint32_t write_id, uint32_t key, double t) {
     if (f->needs_lineage()) f->settled(write_id, key, t);
 }
 
+void StreamingMetrics::committed(const CommitRecord& r) {
+  for (auto& f : families_) f->committed(r, *live_);
+}
+
 void StreamingMetrics::release(bool all) {
   while (!waiting_.empty()) {
     const OpRecord& op = waiting_.front();

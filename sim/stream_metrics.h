@@ -51,6 +51,7 @@ class StreamFamily {
   virtual void op(const OpRecord& op, const History& live) = 0;
   virtual bool needs_lineage() const { return false; }
   virtual void settled(uint32_t write_id, uint32_t key, double t) { (void)write_id, (void)key, (void)t; }
+  virtual void committed(const CommitRecord& r, const History& live) { (void)r, (void)live; }
   void attach(const SettledLineage* lineage) { lineage_ = lineage; }
   // After the run: writes the family's figures into `m`. Families finish in compute_metrics' order, so one may read
   // what an earlier one wrote (the faults' RPO reads m.writes.lost_write_ack_s).
@@ -64,8 +65,9 @@ class StreamFamily {
 };
 
 // The families that compare versions with the final lineage (sim/stream_lineage.cpp), where the design settles it
-// as the run goes.
+// as the run goes; split brain (sim/stream_split_brain.cpp) among them.
 void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<StreamFamily>>& families);
+std::unique_ptr<StreamFamily> make_split_brain_family();
 
 class StreamingMetrics final : public OpSink {
  public:
@@ -75,6 +77,7 @@ class StreamingMetrics final : public OpSink {
   void begin(const History& names) override;
   void op(const OpRecord& op) override;
   void settled(uint32_t write_id, uint32_t key, double t) override;
+  void committed(const CommitRecord& r) override;
 
   // Whether `f` streams; if so, writes its figures into `m` (compute_metrics calls it where the in-memory checker
   // would run) and returns true.
