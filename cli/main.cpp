@@ -196,7 +196,10 @@ std::string expectation_lines(const std::vector<ExpectationResult>& results, boo
 int cmd_run(const CommonOptions& o) {
   if (o.scenarios.size() != 1) throw InputError("run: expected exactly one scenario file, found " + std::to_string(o.scenarios.size()));
   const Scenario s = load_scenario_file(o.scenarios[0], o.sets, o.seed);
-  refuse_if_over_limit(o.scenarios[0], estimate_memory(s, {!o.trace_path.empty()}), o.memory_limit);
+  std::optional<StreamingMetrics> streamed;
+  if (o.streaming) streamed.emplace(s);
+  const bool keep_ops = !streamed || !streamed->streams_everything(s, !o.trace_path.empty());
+  refuse_if_over_limit(o.scenarios[0], estimate_memory(s, {!o.trace_path.empty(), !keep_ops}), o.memory_limit);
   OutputFiles files;
   // Open the outputs before simulating, so an unwritable path fails fast and leaves nothing behind.
   std::ofstream history_out;
@@ -205,8 +208,8 @@ int cmd_run(const CommonOptions& o) {
   std::optional<HistoryJsonl> history_writer;
   OpOutputs outputs;
   if (history_out.is_open()) outputs.sinks.push_back(&history_writer.emplace(history_out));
-  std::optional<StreamingMetrics> streamed;
-  if (o.streaming) outputs.sinks.push_back(&streamed.emplace(s));
+  if (streamed) outputs.sinks.push_back(&*streamed);
+  outputs.keep_ops = keep_ops;
   const History h = simulate(s, o.engine_config, o.lockstep, outputs);
   if (history_writer) history_writer->flush();
   const RunInfo info = run_info(s, o.sets, o.engine_config);

@@ -60,7 +60,9 @@ Distribution summarize(std::vector<double>& values) {
 // ---------------------------------------------------------------------------------------------------------------
 // LineageIndex
 
-LineageIndex::LineageIndex(const History& history) {
+void LineageIndex::build() const {
+  built_ = true;
+  const History& history = *history_;
   // Key of every write id: commits are authoritative; client writes fill in ids that never reached a commit record.
   std::vector<std::pair<uint32_t, uint32_t>> id_key;
   id_key.reserve(history.commits.size());
@@ -101,6 +103,7 @@ LineageIndex::LineageIndex(const History& history) {
 }
 
 int64_t LineageIndex::position(uint32_t write_id) const {
+  if (!built_) build();
   if (write_id == kNoVersion) return kInitial;
   if (!dense_positions_.empty()) return write_id < dense_positions_.size() ? dense_positions_[write_id] : kAbsent;
   auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), write_id);
@@ -109,6 +112,7 @@ int64_t LineageIndex::position(uint32_t write_id) const {
 }
 
 uint64_t LineageIndex::versions_between(uint32_t key, int64_t after, int64_t up_to) const {
+  if (!built_) build();
   if (up_to <= after) return 0;
   auto from = std::lower_bound(by_key_.begin(), by_key_.end(), KeyPosition{key, after + 1});
   auto to = std::lower_bound(by_key_.begin(), by_key_.end(), KeyPosition{key, up_to + 1});

@@ -42,7 +42,8 @@ class LineageIndex {
   static constexpr int64_t kAbsent = -2;  // write id not in the final lineage
   static constexpr int64_t kInitial = -1;  // version 0: older than every lineage entry
 
-  explicit LineageIndex(const History& history);
+  // Built on its first query, so that a run whose checkers never compare versions (they stream) never pays for it.
+  explicit LineageIndex(const History& history) : history_(&history) {}
 
   // Position of `write_id` in History::final_lineage (its version order), kInitial for version 0, else kAbsent.
   int64_t position(uint32_t write_id) const;
@@ -51,17 +52,20 @@ class LineageIndex {
   uint64_t versions_between(uint32_t key, int64_t after, int64_t up_to) const;
 
  private:
-  std::vector<uint32_t> sorted_ids_;        // every write id in the lineage, sorted
-  std::vector<int64_t> sorted_positions_;   // ... and its lineage position
+  void build() const;
+  const History* history_;
+  mutable bool built_ = false;
+  mutable std::vector<uint32_t> sorted_ids_;        // every write id in the lineage, sorted
+  mutable std::vector<int64_t> sorted_positions_;   // ... and its lineage position
   // Write ids are allocated densely, so a direct table (indexed by id) is small and spares the checkers millions of
   // binary searches; it is left empty when the ids are too sparse for that to pay.
-  std::vector<int64_t> dense_positions_;
+  mutable std::vector<int64_t> dense_positions_;
   struct KeyPosition {
     uint32_t key;
     int64_t position;
     bool operator<(const KeyPosition& o) const { return key != o.key ? key < o.key : position < o.position; }
   };
-  std::vector<KeyPosition> by_key_;  // lineage entries grouped by key, in version order
+  mutable std::vector<KeyPosition> by_key_;  // lineage entries grouped by key, in version order
 };
 
 struct StaleReadStats {

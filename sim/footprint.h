@@ -42,6 +42,9 @@ struct MemoryEstimate {
 
 struct MemoryEstimateOptions {
   bool trace = false;  // --trace: the trace's sample series are built as JSON, about 56 bytes per value
+  // --streaming where every family streams (StreamingMetrics::streams_everything): no history of operations, only
+  // those whose lineage is not yet settled (at worst, the longest fault's operations) and a bit or two per write.
+  bool streaming = false;
 };
 
 MemoryEstimate estimate_memory(const Scenario& scenario, const MemoryEstimateOptions& options = {});

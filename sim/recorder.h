@@ -28,8 +28,9 @@ class Recorder {
  public:
   History& history() { return history_; }
 
-  // Completed operations go to History::ops (unless `keep` is false: a run whose consumers all stream) and to every
-  // sink added, as they leave the reorder window below.
+  // Completed operations go to History::ops and to every sink added, as they leave the reorder window below. With
+  // `keep` false (a run whose consumers all stream), History holds no operations, commits or settled lineage: the
+  // records that grow with every operation reach the sinks only.
   void keep_ops(bool keep) { keep_ops_ = keep; }
   void add_sink(OpSink* sink) { sinks_.push_back(sink); }
 
@@ -49,7 +50,7 @@ class Recorder {
   size_t ops_in_window() const { return window_.size(); }
 
   void commit(const CommitRecord& r) {
-    history_.commits.push_back(r);
+    if (keep_ops_) history_.commits.push_back(r);
     for (OpSink* sink : sinks_) sink->committed(r);
   }
   void role(const RoleChange& r) { history_.roles.push_back(r); }
@@ -66,7 +67,7 @@ class Recorder {
   // it early (the single-primary store, for the prefix every node's log shares) settles it as the run goes, and
   // the rest at its finish().
   void settle(uint32_t write_id, uint32_t key, double t) {
-    history_.final_lineage.push_back(write_id);
+    if (keep_ops_) history_.final_lineage.push_back(write_id);
     for (OpSink* sink : sinks_) sink->settled(write_id, key, t);
   }
 

@@ -61,6 +61,19 @@ bool StreamingMetrics::covers(Family family) const {
   return false;
 }
 
+bool StreamingMetrics::streams_everything(const Scenario& s, bool trace) const {
+  for (Family f : {Family::Availability, Family::Latency, Family::Faults, Family::WriteSafety, Family::StaleReads,
+                   Family::Sessions, Family::SplitBrain})
+    if (!covers(f)) return false;
+  // What else reads operations or per-write records: the trace's and alerts' series, data residency, long runs'
+  // downtime, semi-sync's fallbacks and the cdc pipelines' transits.
+  bool per_write_records = false;
+  for (const auto& r : s.database.replicas)
+    per_write_records = per_write_records || r.mode == ReplicationMode::SemiSync || r.mode == ReplicationMode::Cdc;
+  return !trace && s.alerts.empty() && s.residency.empty() && !s.faults_random.any() && !s.metrics.long_run &&
+         !per_write_records;
+}
+
 bool StreamingMetrics::finish(Family family, const History& history, RunMetrics& m) {
   if (!finished_) {  // the run is over: the store has settled the rest of its lineage
     finished_ = true;

@@ -83,6 +83,9 @@ class StreamingMetrics final : public OpSink {
   // would run) and returns true.
   bool finish(Family f, const History& history, RunMetrics& m);
   bool covers(Family f) const;
+  // Whether the run can hold no operations (nor commits, nor the lineage; Recorder::keep_ops): every family that
+  // reads them streams for this scenario, and no trace (`trace`) is asked for.
+  bool streams_everything(const Scenario& scenario, bool trace) const;
 
  private:
   void release(bool all);  // passes decided operations to the families that need the lineage
