@@ -24,7 +24,7 @@
 #include <queue>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
+#include <unordered_map>  // determinism: unordered container not iterated
 
 #include "sim/stream_metrics.h"
 
@@ -253,7 +253,9 @@ class StreamSessions final : public StreamFamily {
         }
       }
     }
-    ++states_[client_key].pending;
+    const auto [state, created] = states_.try_emplace(client_key);
+    if (created) order_.push_back(client_key);
+    ++state->second.pending;
     completions_.push({op.complete_s, seq_++, client_key, version, op.kind == OpKind::Write});
     if (states_.size() >= 2 * swept_size_ + 1024) sweep();
   }
@@ -301,20 +303,26 @@ class StreamSessions final : public StreamFamily {
   }
   // A (client, key) whose last write and newest read are at or below the key's floor can contradict no later read
   // (every later read returns the floor or newer): forgetting it changes no count.
+  // Walks the states in the order they were created (the map itself is never iterated).
   void sweep() {
-    for (auto it = states_.begin(); it != states_.end();) {
+    std::vector<uint64_t> kept;
+    for (uint64_t client_key : order_) {
+      const auto it = states_.find(client_key);
+      if (it == states_.end()) continue;
       const State& s = it->second;
-      const int64_t floor = floors_.floor(uint32_t(it->first));
+      const int64_t floor = floors_.floor(uint32_t(client_key));
       if (s.pending == 0 && s.last_write <= floor && s.newest_read <= floor)
-        it = states_.erase(it);
+        states_.erase(it);
       else
-        ++it;
+        kept.push_back(client_key);
     }
+    order_.swap(kept);
     swept_size_ = states_.size();
   }
 
   Floors floors_;
   std::unordered_map<uint64_t, State> states_;
+  std::vector<uint64_t> order_;  // the keys of states_, in the order they were created
   size_t swept_size_ = 0;
   std::priority_queue<Completion, std::vector<Completion>, std::greater<Completion>> completions_;
   uint64_t seq_ = 0;
