@@ -25,6 +25,7 @@ struct BenchOptions {
   std::string design = "single-primary";  // single-primary, multi-primary, consensus or leaderless
   bool vs_baseline = false;
   std::string scan;  // "", "clients" or "rate"
+  bool streaming = false;  // --streaming: metrics as operations complete, no history held (sim/stream_metrics.h)
   std::vector<std::string> engine_config;  // --cfg
   MemoryLimit memory_limit;
 };

@@ -61,7 +61,7 @@ usage:
   mrsim availability SCENARIO [--set PATH=VALUE]...
   mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S]
               [--design single-primary|multi-primary|consensus|leaderless] [--vs-baseline | --scan clients|rate]
-              [--cfg=KEY:VALUE]... [--max-memory SIZE]
+              [--streaming] [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
                        [--jobs N] [--run-timeout SECONDS] [--shard I/N]
   mrsim merge DIR... --out DIR
@@ -126,8 +126,11 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
 --lockstep        run: the slow reference data plane, a SimGrid instant at every client event instead of running
                   client operations ahead between control-plane instants; the same bytes out, 2-3 times slower
                   (docs/architecture.md, "Why the data plane is multiplexed, and runs ahead")
---streaming       run: computes the metrics that can stream as operations complete rather than from the held
-                  history: the same report (docs/performance.md, "Memory that does not grow with the run")
+--streaming       run, bench: computes the metric families that can stream as operations complete rather than
+                  from the held history, with the same report; when every family the scenario needs streams and no
+                  --trace is asked for, the run holds no history of operations, and its memory follows what is in
+                  flight or not yet on every node rather than its length (docs/performance.md, "Memory that does
+                  not grow with the run")
 --cfg=KEY:VALUE   passes a SimGrid setting to the engine, for debugging and sanitizer builds (AddressSanitizer is
                   exact only with contexts/factory:thread, docs/hardening.md); the replay command lists it. mrsim
                   refuses network/model and contexts/nthreads; other keys can change results, so keep them out of
@@ -447,7 +450,7 @@ int main(int argc, char** argv) {
       throw InputError(command + ": --" + flag + " goes with " + list);
     };
     only_with("lockstep", {"run"});
-    only_with("streaming", {"run"});
+    only_with("streaming", {"run", "bench"});
     only_with("grid", {"sweep"});
     only_with("shard", {"sweep"});
     only_with("run-timeout", {"sweep"});
@@ -555,6 +558,7 @@ int main(int argc, char** argv) {
       bench.clients_given = vm.count("clients") > 0;
       bench.rate_given = vm.count("rate") > 0;
       bench.vs_baseline = vm.count("vs-baseline") > 0;
+      bench.streaming = o.streaming;
       bench.engine_config = o.engine_config;
       bench.memory_limit = o.memory_limit;
       return cmd_bench(bench);
