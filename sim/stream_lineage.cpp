@@ -107,6 +107,8 @@ class Floors {
 // acknowledged before the read was invoked and is newer than the version it returned.
 class StreamStaleReads final : public StreamFamily {
  public:
+  // `keep_times`: keep each stale read's invoke time (StaleReadStats::stale_invoke_s), which only alerts read.
+  explicit StreamStaleReads(bool keep_times) : keep_times_(keep_times) {}
   Family family() const override { return Family::StaleReads; }
   bool needs_lineage() const override { return true; }
   void settled(uint32_t write_id, uint32_t key, double t) override {
@@ -139,7 +141,7 @@ class StreamStaleReads final : public StreamFamily {
     if (it == keys_.end() || !it->second.any || it->second.newest <= op.version) return;
     const KeyState& k = it->second;
     ++stats_.stale_reads;
-    stats_.stale_invoke_s.push_back(op.invoke_s);
+    if (keep_times_) stats_.stale_invoke_s.push_back(op.invoke_s);
     // Lineage versions of the key in (read, newest]: the list holds every settled one from the floor up.
     const auto from = std::upper_bound(k.versions.begin(), k.versions.end(), op.version);
     const auto to = std::upper_bound(from, k.versions.end(), k.newest);
@@ -184,6 +186,7 @@ class StreamStaleReads final : public StreamFamily {
     while (!k.stairs.empty() && k.stairs.front().newest <= floor) k.stairs.pop_front();
   }
 
+  bool keep_times_;
   Floors floors_;
   std::unordered_map<uint32_t, KeyState> keys_;
   std::priority_queue<Acked, std::vector<Acked>, std::greater<Acked>> acked_;
@@ -337,7 +340,7 @@ class StreamSessions final : public StreamFamily {
 void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<StreamFamily>>& families) {
   if (scenario.database.topology != Topology::SinglePrimary) return;  // only this store settles its lineage early
   families.push_back(std::make_unique<StreamWriteSafety>());
-  families.push_back(std::make_unique<StreamStaleReads>());
+  families.push_back(std::make_unique<StreamStaleReads>(!scenario.alerts.empty()));
   families.push_back(std::make_unique<StreamSessions>());
   families.push_back(make_split_brain_family());
 }

@@ -16,6 +16,7 @@
 #include "sim/checkers.h"
 #include "sim/recorder.h"
 #include "sim/scenario.h"
+#include "sim/spill_queue.h"
 
 namespace mrsim {
 
@@ -95,8 +96,8 @@ class StreamingMetrics final : public OpSink {
   bool any_lineage_family_ = false;
   SettledLineage lineage_;
   // Operations not yet decided, in history order: what replication has not yet brought to every node (it grows
-  // during an outage that leaves a node behind, not with the run).
-  std::deque<OpRecord> waiting_;
+  // during an outage that leaves a node behind, not with the run; past a million it spills to a temporary file).
+  SpillQueue<OpRecord> waiting_;
   bool finished_ = false;
 };
 
