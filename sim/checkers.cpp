@@ -12,18 +12,14 @@
 #include "sim/stream_metrics.h"
 
 namespace mrsim {
-namespace {
-
-// 0-based index of the nearest-rank percentile among n sorted values. percent * n is exact for the integral
-// percents we use, so ceil() never rounds an exact rank up by representation error.
-size_t rank_index(size_t n, double percent) {
+// percent * n is exact for the integral percents we use, so ceil() never rounds an exact rank up by representation
+// error.
+size_t nearest_rank_index(size_t n, double percent) {
   double rank = std::ceil(percent * static_cast<double>(n) / 100.0);
   if (rank < 1) rank = 1;
   if (rank > static_cast<double>(n)) rank = static_cast<double>(n);
   return static_cast<size_t>(rank) - 1;
 }
-
-}  // namespace
 
 std::string name_or_index(const std::vector<std::string>& table, int64_t index, const char* prefix) {
   if (index >= 0 && static_cast<size_t>(index) < table.size()) return table[static_cast<size_t>(index)];
@@ -31,7 +27,7 @@ std::string name_or_index(const std::vector<std::string>& table, int64_t index, 
 }
 
 double percentile_nearest_rank(const std::vector<double>& sorted, double percent) {
-  return sorted.at(rank_index(sorted.size(), percent));
+  return sorted.at(nearest_rank_index(sorted.size(), percent));
 }
 
 Distribution summarize(std::vector<double>& values) {
@@ -45,7 +41,7 @@ Distribution summarize(std::vector<double>& values) {
   // Successive nth_element calls on the shrinking upper part: each later rank is >= the previous one.
   size_t lower = 0;
   auto select = [&](double percent) {
-    size_t k = rank_index(values.size(), percent);
+    size_t k = nearest_rank_index(values.size(), percent);
     std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(lower), values.begin() + static_cast<std::ptrdiff_t>(k),
                      values.end());
     lower = k;

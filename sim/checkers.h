@@ -22,6 +22,8 @@ namespace mrsim {
 // Nearest-rank percentile: with the n values sorted ascending, the value at 1-based rank ceil(percent / 100 * n),
 // clamped to [1, n]. `sorted` must be sorted and non-empty; percent in (0, 100].
 double percentile_nearest_rank(const std::vector<double>& sorted, double percent);
+// The 0-based index of that rank among n values (n >= 1).
+size_t nearest_rank_index(size_t n, double percent);
 
 // table[index], or prefix + index when the index is outside the table (a history naming an unknown node).
 std::string name_or_index(const std::vector<std::string>& table, int64_t index, const char* prefix);
