@@ -1,8 +1,14 @@
 #include "sim/stream_metrics.h"
 
+#include "sim/stream_families.h"
+
 namespace mrsim {
 
-StreamingMetrics::StreamingMetrics(const Scenario& scenario) { (void)scenario; }
+StreamingMetrics::StreamingMetrics(const Scenario& scenario) {
+  families_.push_back(make_availability_family());
+  families_.push_back(make_latency_family());
+  (void)scenario;
+}
 
 StreamingMetrics::~StreamingMetrics() = default;
 
