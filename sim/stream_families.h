@@ -10,5 +10,6 @@ namespace mrsim {
 
 std::unique_ptr<StreamFamily> make_availability_family();             // sim/stream_availability.cpp
 std::unique_ptr<StreamFamily> make_latency_family();                  // sim/stream_availability.cpp
+std::unique_ptr<StreamFamily> make_faults_family(const MetricsConfig& config);  // sim/stream_recovery.cpp
 
 }  // namespace mrsim

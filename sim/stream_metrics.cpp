@@ -7,7 +7,7 @@ namespace mrsim {
 StreamingMetrics::StreamingMetrics(const Scenario& scenario) {
   families_.push_back(make_availability_family());
   families_.push_back(make_latency_family());
-  (void)scenario;
+  families_.push_back(make_faults_family(scenario.metrics));
 }
 
 StreamingMetrics::~StreamingMetrics() = default;

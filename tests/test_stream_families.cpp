@@ -137,3 +137,53 @@ TEST_CASE("streamed availability and latency equal check_availability and check_
     check_same(m.latency.by_region[r].write, l.by_region[r].write);
   }
 }
+
+TEST_CASE("streamed faults equal check_faults: RTO, client recovery, RPO", "[unit]") {
+  const uint64_t seed = GENERATE(range(1, 41));
+  const RandomRun run = random_run(seed);
+  MetricsConfig config;
+  config.window_s = 10;
+  config.step_s = GENERATE(1.0, 0.7);
+  config.stable_s = 5;
+  config.threshold = 0.9;
+  RunMetrics m;
+  stream(*make_faults_family(config), run, m);
+  const FaultStats expected = check_faults(run.history, config, run.lost_write_ack_s);
+
+  CHECK(m.lost_writes_unattributed == expected.lost_writes_unattributed);
+  REQUIRE(m.faults.size() == expected.faults.size());
+  for (size_t f = 0; f < expected.faults.size(); ++f) {
+    const FaultMetrics &got = m.faults[f], &want = expected.faults[f];
+    INFO("seed " << seed << ", fault " << want.index << " starting at " << want.start_s);
+    CHECK(got.index == want.index);
+    CHECK(got.start_s == want.start_s);
+    CHECK(got.end_s == want.end_s);
+    CHECK(got.rto_s == want.rto_s);
+    CHECK(got.recovered == want.recovered);
+    CHECK(got.client_recovery.impacted_clients == want.client_recovery.impacted_clients);
+    CHECK(got.client_recovery.not_recovered == want.client_recovery.not_recovered);
+    CHECK(got.client_recovery.p50_s == want.client_recovery.p50_s);
+    CHECK(got.client_recovery.p99_s == want.client_recovery.p99_s);
+    CHECK(got.client_recovery.max_s == want.client_recovery.max_s);
+    CHECK(got.lost_writes == want.lost_writes);
+    CHECK(got.lost_writes_after_fault == want.lost_writes_after_fault);
+    CHECK(got.data_loss_window_s == want.data_loss_window_s);
+  }
+}
+
+TEST_CASE("the streamed faults refuse a fault recorded after an operation invoked at its start", "[unit]") {
+  RandomRun run;
+  run.history.duration_s = kDuration;
+  run.history.faults.push_back({10, 0, FaultEventKind::Start, "region_outage", "east"});
+  OpRecord op;
+  op.invoke_s = 10;
+  op.complete_s = 10.1;
+  auto family = make_faults_family(MetricsConfig{});
+  History live = run.history;
+  live.faults.clear();
+  family->begin(live);
+  family->op(op, live);
+  live.faults = run.history.faults;  // too late: the op invoked at the fault's start was counted without it
+  op.invoke_s = 11;
+  CHECK_THROWS_AS(family->op(op, live), std::logic_error);
+}
