@@ -199,7 +199,8 @@ ClientRecovery summarize_client_recovery(std::vector<double>& recovery) {
     return result;
   }
   std::sort(recovery.begin(), recovery.end());
-  result.not_recovered = static_cast<uint64_t>(recovery.end() - std::lower_bound(recovery.begin(), recovery.end(), kInfinity));
+  const auto first_unrecovered = std::lower_bound(recovery.begin(), recovery.end(), kInfinity);
+  result.not_recovered = static_cast<uint64_t>(recovery.end() - first_unrecovered);
   auto finite = [](double v) -> std::optional<double> {
     if (v == kInfinity) return std::nullopt;
     return v;

@@ -4,12 +4,13 @@
 //
 // Values are tallied in a value -> count map, which stays small when the values repeat (a run's latencies take few
 // distinct doubles: the flagship's million successful operations have 59). When the map passes `cap` distinct
-// values it is written out, as (value, count) records, to an anonymous temporary file (std::tmpfile) and cleared,
-// as often as it fills again. summary() then finds each percentile's value exactly, by radix selection over the
-// order-preserving bit pattern of the doubles: one pass over the file per 16 bits of the pattern, each a histogram
-// of the next 16 bits among the records that share the bits already chosen (4 passes at most; the three
-// percentiles share them). Memory: the map (at most `cap` entries, about 50 bytes each: 3 MB at the default) and,
-// during summary() only, three histograms of 2^16 counts (1.5 MB).
+// values it is written out, as (value, count) records of 16 bytes, to an anonymous temporary file (std::tmpfile) and
+// cleared, as often as it fills again: the file, on disk, grows by at most 16 bytes a value. summary() then finds
+// each percentile's value exactly, by radix selection over the order-preserving bit pattern of the doubles: one pass
+// over the file per 16 bits of the pattern, each a histogram of the next 16 bits among the records that share the
+// bits already chosen (4 passes; the three percentiles share them). Memory: the map (at most `cap` entries, about
+// 64 bytes each with the allocator's: 4 MB at the default) and, during summary() only, three histograms of 2^16
+// counts (1.5 MB).
 //
 // Exactness against summarize(): count and max are plain; the percentiles are the values at the same ranks (-0 and
 // +0 compare equal to summarize() and to the map, which keeps the first seen; their order is the bit pattern's in a

@@ -69,7 +69,8 @@ RandomRun random_run(uint64_t seed) {
       h.ops.push_back(op);
     }
   }
-  for (uint32_t i = random.uniform_index(8); i > 0; --i) run.lost_write_ack_s.push_back(0.5 * random.uniform_index(600));
+  for (uint32_t i = random.uniform_index(8); i > 0; --i)
+    run.lost_write_ack_s.push_back(0.5 * random.uniform_index(600));
   std::sort(run.lost_write_ack_s.begin(), run.lost_write_ack_s.end());
   return run;
 }
