@@ -12,18 +12,14 @@
 #include "sim/stream_metrics.h"
 
 namespace mrsim {
-namespace {
-
-// 0-based index of the nearest-rank percentile among n sorted values. percent * n is exact for the integral
-// percents we use, so ceil() never rounds an exact rank up by representation error.
-size_t rank_index(size_t n, double percent) {
+// percent * n is exact for the integral percents we use, so ceil() never rounds an exact rank up by representation
+// error.
+size_t nearest_rank_index(size_t n, double percent) {
   double rank = std::ceil(percent * static_cast<double>(n) / 100.0);
   if (rank < 1) rank = 1;
   if (rank > static_cast<double>(n)) rank = static_cast<double>(n);
   return static_cast<size_t>(rank) - 1;
 }
-
-}  // namespace
 
 std::string name_or_index(const std::vector<std::string>& table, int64_t index, const char* prefix) {
   if (index >= 0 && static_cast<size_t>(index) < table.size()) return table[static_cast<size_t>(index)];
@@ -31,7 +27,7 @@ std::string name_or_index(const std::vector<std::string>& table, int64_t index, 
 }
 
 double percentile_nearest_rank(const std::vector<double>& sorted, double percent) {
-  return sorted.at(rank_index(sorted.size(), percent));
+  return sorted.at(nearest_rank_index(sorted.size(), percent));
 }
 
 Distribution summarize(std::vector<double>& values) {
@@ -45,7 +41,7 @@ Distribution summarize(std::vector<double>& values) {
   // Successive nth_element calls on the shrinking upper part: each later rank is >= the previous one.
   size_t lower = 0;
   auto select = [&](double percent) {
-    size_t k = rank_index(values.size(), percent);
+    size_t k = nearest_rank_index(values.size(), percent);
     std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(lower), values.begin() + static_cast<std::ptrdiff_t>(k),
                      values.end());
     lower = k;
@@ -123,52 +119,37 @@ uint64_t LineageIndex::versions_between(uint32_t key, int64_t after, int64_t up_
 // ---------------------------------------------------------------------------------------------------------------
 // Availability, latency, replication lag, traffic
 
-AvailabilityStats check_availability(const History& history) {
-  AvailabilityStats stats;
-  std::vector<RegionAvailability> regions;
-  for (const OpRecord& op : history.ops) {
-    if (op.region >= regions.size()) regions.resize(op.region + 1u);
-    RegionAvailability& r = regions[op.region];
-    bool write = op.kind == OpKind::Write;
-    for (AvailabilityCell* cell : {&stats.all, write ? &stats.write : &stats.read, &r.all, write ? &r.write : &r.read}) {
-      ++cell->attempted;
-      cell->ok += op.ok();
-    }
+void AvailabilityTally::add(const OpRecord& op) {
+  if (op.region >= regions_.size()) regions_.resize(op.region + 1u);
+  RegionAvailability& r = regions_[op.region];
+  bool write = op.kind == OpKind::Write;
+  for (AvailabilityCell* cell : {&stats_.all, write ? &stats_.write : &stats_.read, &r.all, write ? &r.write : &r.read}) {
+    ++cell->attempted;
+    cell->ok += op.ok();
   }
-  for (size_t i = 0; i < regions.size(); ++i) {
-    if (regions[i].all.attempted == 0) continue;
-    regions[i].region = name_or_index(history.regions, static_cast<int64_t>(i), "region");
-    stats.by_region.push_back(std::move(regions[i]));
+}
+
+AvailabilityStats AvailabilityTally::result(const History& names) const {
+  AvailabilityStats stats = stats_;
+  for (size_t i = 0; i < regions_.size(); ++i) {
+    if (regions_[i].all.attempted == 0) continue;
+    RegionAvailability region = regions_[i];
+    region.region = name_or_index(names.regions, static_cast<int64_t>(i), "region");
+    stats.by_region.push_back(std::move(region));
   }
   return stats;
 }
 
+AvailabilityStats check_availability(const History& history) {
+  AvailabilityTally tally;
+  for (const OpRecord& op : history.ops) tally.add(op);
+  return tally.result(history);
+}
+
 LatencyStats check_latency(const History& history) {
-  std::vector<std::vector<double>> samples[2];  // [kind][region]
-  for (const OpRecord& op : history.ops) {
-    if (!op.ok()) continue;
-    auto& by_region = samples[op.kind == OpKind::Write ? 1 : 0];
-    if (op.region >= by_region.size()) by_region.resize(op.region + 1u);
-    by_region[op.region].push_back(op.complete_s - op.invoke_s);
-  }
-  LatencyStats stats;
-  Distribution* overall[2] = {&stats.read, &stats.write};
-  size_t regions = std::max(samples[0].size(), samples[1].size());
-  for (int kind = 0; kind < 2; ++kind) {
-    samples[kind].resize(regions);
-    std::vector<double> all;
-    for (const auto& values : samples[kind]) all.insert(all.end(), values.begin(), values.end());
-    *overall[kind] = summarize(all);
-  }
-  for (size_t r = 0; r < regions; ++r) {
-    if (samples[0][r].empty() && samples[1][r].empty()) continue;
-    RegionLatency entry;
-    entry.region = name_or_index(history.regions, static_cast<int64_t>(r), "region");
-    entry.read = summarize(samples[0][r]);
-    entry.write = summarize(samples[1][r]);
-    stats.by_region.push_back(std::move(entry));
-  }
-  return stats;
+  LatencyTally<SampleVector> tally;
+  for (const OpRecord& op : history.ops) tally.add(op);
+  return tally.result(history);
 }
 
 std::vector<ReplicaLag> check_replication_lag(const History& history) {

@@ -8,6 +8,7 @@
 // history (3.6 million ops) takes a few seconds in total.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ namespace mrsim {
 // Nearest-rank percentile: with the n values sorted ascending, the value at 1-based rank ceil(percent / 100 * n),
 // clamped to [1, n]. `sorted` must be sorted and non-empty; percent in (0, 100].
 double percentile_nearest_rank(const std::vector<double>& sorted, double percent);
+// The 0-based index of that rank among n values (n >= 1).
+size_t nearest_rank_index(size_t n, double percent);
 
 // table[index], or prefix + index when the index is outside the table (a history naming an unknown node).
 std::string name_or_index(const std::vector<std::string>& table, int64_t index, const char* prefix);
@@ -211,6 +214,18 @@ struct AvailabilityStats {
 };
 AvailabilityStats check_availability(const History& history);
 
+// The availability family one operation at a time, in history order: check_availability feeds it the held
+// operations, its streaming family (sim/stream_availability.cpp) the operations as they complete.
+class AvailabilityTally {
+ public:
+  void add(const OpRecord& op);
+  AvailabilityStats result(const History& names) const;
+
+ private:
+  AvailabilityStats stats_;
+  std::vector<RegionAvailability> regions_;  // by region index
+};
+
 struct RegionLatency {
   std::string region;
   Distribution read, write;
@@ -220,7 +235,53 @@ struct LatencyStats {
   Distribution read, write;  // complete_s - invoke_s of successful ops
   std::vector<RegionLatency> by_region;
 };
+// The overall figures are over the operations in history order (the per-region ones too): their means are those
+// sums, which a stream can reproduce.
 LatencyStats check_latency(const History& history);
+
+// The latency family one operation at a time, in history order, over a sample type with add(double) and
+// summary() -> Distribution: check_latency uses a held vector (SampleVector), the streaming family
+// (sim/stream_availability.cpp) ExactDistribution (sim/exact_distribution.h), which gives the same figures.
+template <class Samples>
+class LatencyTally {
+ public:
+  void add(const OpRecord& op) {
+    if (!op.ok()) return;
+    const int kind = op.kind == OpKind::Write ? 1 : 0;
+    const double latency = op.complete_s - op.invoke_s;
+    overall_[kind].add(latency);
+    if (op.region >= by_region_[kind].size()) by_region_[kind].resize(op.region + 1u);
+    by_region_[kind][op.region].add(latency);
+  }
+  LatencyStats result(const History& names) {
+    LatencyStats stats;
+    stats.read = overall_[0].summary();
+    stats.write = overall_[1].summary();
+    const size_t regions = std::max(by_region_[0].size(), by_region_[1].size());
+    for (auto& kind : by_region_) kind.resize(regions);
+    for (size_t r = 0; r < regions; ++r) {
+      if (by_region_[0][r].count() == 0 && by_region_[1][r].count() == 0) continue;
+      RegionLatency entry;
+      entry.region = name_or_index(names.regions, static_cast<int64_t>(r), "region");
+      entry.read = by_region_[0][r].summary();
+      entry.write = by_region_[1][r].summary();
+      stats.by_region.push_back(std::move(entry));
+    }
+    return stats;
+  }
+
+ private:
+  Samples overall_[2];                   // by kind (read, write)
+  std::vector<Samples> by_region_[2];    // by kind, by region index
+};
+
+// Held samples, summarised by summarize(): the in-memory reference.
+struct SampleVector {
+  std::vector<double> values;
+  void add(double v) { values.push_back(v); }
+  uint64_t count() const { return values.size(); }
+  Distribution summary() { return summarize(values); }
+};
 
 struct ReplicaLag {
   std::string node;

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "sim/checkers.h"
+#include "sim/checkers_recovery.h"
 
 namespace mrsim {
 namespace {
@@ -74,34 +74,19 @@ std::vector<FaultWindow> fault_windows(const History& history) {
   return windows;
 }
 
-bool ratio_holds(const InvokeTimes& times, double from, double to, double threshold) {
-  uint64_t total = InvokeTimes::count_in(times.all, from, to);
-  if (total == 0) return true;
-  uint64_t ok = InvokeTimes::count_in(times.ok, from, to);
-  return static_cast<double>(ok) / static_cast<double>(total) >= threshold;
+bool window_holds(const InvokeTimes& times, double from, double to, double threshold) {
+  return ratio_holds(InvokeTimes::count_in(times.all, from, to), InvokeTimes::count_in(times.ok, from, to), threshold);
 }
 
-// First grid time T = start + i * step such that the success ratio of every kind holds at every grid time in
-// [T, T + stable], with T + stable + window inside the run. Returns T - start.
 std::optional<double> recovery_time(const InvokeTimes (&times)[2], const MetricsConfig& config, double start,
                                     double duration) {
-  if (!(config.step_s > 0) || !(config.window_s > 0)) return std::nullopt;
-  double latest_start = duration - config.stable_s - config.window_s + kTimeSlack;
-  if (start > latest_start) return std::nullopt;
-  uint64_t last_candidate = static_cast<uint64_t>(std::floor((latest_start - start) / config.step_s));
-  uint64_t stable_steps = static_cast<uint64_t>(std::floor(config.stable_s / config.step_s + kTimeSlack));
-  uint64_t run = 0;
-  for (uint64_t j = 0; j <= last_candidate + stable_steps; ++j) {
-    double t = start + static_cast<double>(j) * config.step_s;
-    bool holds = ratio_holds(times[0], t, t + config.window_s, config.threshold) &&
-                 ratio_holds(times[1], t, t + config.window_s, config.threshold);
-    run = holds ? run + 1 : 0;
-    if (run >= stable_steps + 1) {
-      uint64_t i = j - stable_steps;
-      if (i <= last_candidate) return static_cast<double>(i) * config.step_s;
-    }
+  RecoveryGrid grid(config, start, duration);
+  while (grid.searching()) {
+    const uint64_t j = grid.next();
+    grid.decide(window_holds(times[0], grid.from(j), grid.to(j), config.threshold) &&
+                window_holds(times[1], grid.from(j), grid.to(j), config.threshold));
   }
-  return std::nullopt;
+  return grid.rto();
 }
 
 std::vector<double> promotion_times(const History& history) {
@@ -161,8 +146,6 @@ ClientRecovery client_recovery(const History& history, const ClientOps& by_clien
   for (size_t i = lo; i < hi; ++i) {
     if (!history.ops[i].ok()) last_failure[history.ops[i].client] = static_cast<uint32_t>(i);
   }
-  ClientRecovery result;
-  result.impacted_clients = last_failure.size();
   std::vector<double> recovery;
   for (const auto& [client, failed] : last_failure) {
     auto begin = by_client.ops_by_client.begin() + by_client.offset[client];
@@ -174,14 +157,50 @@ ClientRecovery client_recovery(const History& history, const ClientOps& by_clien
         break;
       }
     }
-    if (value == kInfinity) ++result.not_recovered;
     recovery.push_back(value);
   }
+  return summarize_client_recovery(recovery);
+}
+
+}  // namespace
+
+bool ratio_holds(uint64_t total, uint64_t ok, double threshold) {
+  if (total == 0) return true;
+  return static_cast<double>(ok) / static_cast<double>(total) >= threshold;
+}
+
+RecoveryGrid::RecoveryGrid(const MetricsConfig& config, double start, double duration)
+    : start_(start), step_(config.step_s), window_(config.window_s) {
+  if (!(config.step_s > 0) || !(config.window_s > 0)) return;
+  const double latest_start = duration - config.stable_s - config.window_s + kTimeSlack;
+  if (start > latest_start) return;
+  last_candidate_ = static_cast<uint64_t>(std::floor((latest_start - start) / config.step_s));
+  stable_steps_ = static_cast<uint64_t>(std::floor(config.stable_s / config.step_s + kTimeSlack));
+  searching_ = true;
+}
+
+// The first grid time ending a run of stable_steps + 1 that hold; grid times past last_candidate + stable_steps
+// cannot end one whose first time is a candidate.
+void RecoveryGrid::decide(bool holds) {
+  run_ = holds ? run_ + 1 : 0;
+  if (run_ >= stable_steps_ + 1 && next_ - stable_steps_ <= last_candidate_) {
+    rto_ = static_cast<double>(next_ - stable_steps_) * step_;
+    searching_ = false;
+    return;
+  }
+  if (++next_ > last_candidate_ + stable_steps_) searching_ = false;
+}
+
+ClientRecovery summarize_client_recovery(std::vector<double>& recovery) {
+  ClientRecovery result;
+  result.impacted_clients = recovery.size();
   if (recovery.empty()) {
     result.p50_s = result.p99_s = result.max_s = 0.0;
     return result;
   }
   std::sort(recovery.begin(), recovery.end());
+  const auto first_unrecovered = std::lower_bound(recovery.begin(), recovery.end(), kInfinity);
+  result.not_recovered = static_cast<uint64_t>(recovery.end() - first_unrecovered);
   auto finite = [](double v) -> std::optional<double> {
     if (v == kInfinity) return std::nullopt;
     return v;
@@ -192,24 +211,12 @@ ClientRecovery client_recovery(const History& history, const ClientOps& by_clien
   return result;
 }
 
-}  // namespace
-
-FaultStats check_faults(const History& history, const MetricsConfig& config,
-                        const std::vector<double>& lost_write_ack_s) {
+FaultStats fault_stats(const History& history, const std::vector<double>& lost_write_ack_s,
+                       const std::function<std::optional<double>(double start)>& rto,
+                       const std::function<ClientRecovery(double start, double until)>& clients) {
   std::vector<FaultWindow> windows = fault_windows(history);
   FaultStats stats;
 
-  InvokeTimes times[2];
-  for (const OpRecord& op : history.ops) {
-    InvokeTimes& t = times[op.kind == OpKind::Write ? 1 : 0];
-    t.all.push_back(op.invoke_s);
-    if (op.ok()) t.ok.push_back(op.invoke_s);
-  }
-  for (InvokeTimes& t : times) {
-    std::sort(t.all.begin(), t.all.end());
-    std::sort(t.ok.begin(), t.ok.end());
-  }
-  ClientOps by_client(history);
   std::vector<double> detections, decisions;
   for (const HealthVerdict& v : history.health)
     if (!v.healthy) detections.push_back(v.t);
@@ -226,7 +233,7 @@ FaultStats check_faults(const History& history, const MetricsConfig& config,
     m.description = w.description;
     m.start_s = w.start_s;
     m.end_s = w.end_s;
-    m.rto_s = recovery_time(times, config, w.start_s, history.duration_s);
+    m.rto_s = rto(w.start_s);
     m.recovered = m.rto_s.has_value();
     m.detection_s = first_time_at_or_after(detections, w.start_s);
     m.decision_s = first_time_at_or_after(decisions, w.start_s);
@@ -239,7 +246,7 @@ FaultStats check_faults(const History& history, const MetricsConfig& config,
         break;
       }
     }
-    m.client_recovery = client_recovery(history, by_client, w.start_s, until);
+    m.client_recovery = clients(w.start_s, until);
   }
 
   // RPO: a lost write belongs to the first fault (by start) still active after its ack. Ends are not monotone in
@@ -268,6 +275,25 @@ FaultStats check_faults(const History& history, const MetricsConfig& config,
                    [](const FaultMetrics& a, const FaultMetrics& b) { return a.index < b.index; });
   stats.faults = std::move(metrics);
   return stats;
+}
+
+FaultStats check_faults(const History& history, const MetricsConfig& config,
+                        const std::vector<double>& lost_write_ack_s) {
+  InvokeTimes times[2];
+  for (const OpRecord& op : history.ops) {
+    InvokeTimes& t = times[op.kind == OpKind::Write ? 1 : 0];
+    t.all.push_back(op.invoke_s);
+    if (op.ok()) t.ok.push_back(op.invoke_s);
+  }
+  for (InvokeTimes& t : times) {
+    std::sort(t.all.begin(), t.all.end());
+    std::sort(t.ok.begin(), t.ok.end());
+  }
+  ClientOps by_client(history);
+  return fault_stats(
+      history, lost_write_ack_s,
+      [&](double start) { return recovery_time(times, config, start, history.duration_s); },
+      [&](double start, double until) { return client_recovery(history, by_client, start, until); });
 }
 
 FaultStats check_faults(const History& history, const MetricsConfig& config) {

@@ -26,7 +26,7 @@
 #include <string>
 #include <unordered_map>  // determinism: unordered container not iterated
 
-#include "sim/stream_metrics.h"
+#include "sim/stream_families.h"
 
 namespace mrsim {
 namespace {

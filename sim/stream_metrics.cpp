@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sim/stream_families.h"
+
 namespace mrsim {
 
 void SettledLineage::add(uint32_t write_id) {
@@ -12,6 +14,9 @@ void SettledLineage::add(uint32_t write_id) {
 }
 
 StreamingMetrics::StreamingMetrics(const Scenario& scenario) {
+  families_.push_back(make_availability_family());
+  families_.push_back(make_latency_family());
+  families_.push_back(make_faults_family(scenario.metrics));
   add_lineage_families(scenario, families_);
   for (auto& f : families_) {
     f->attach(&lineage_);

@@ -65,11 +65,6 @@ class StreamFamily {
   const SettledLineage* lineage_ = nullptr;
 };
 
-// The families that compare versions with the final lineage (sim/stream_lineage.cpp), where the design settles it
-// as the run goes; split brain (sim/stream_split_brain.cpp) among them.
-void add_lineage_families(const Scenario& scenario, std::vector<std::unique_ptr<StreamFamily>>& families);
-std::unique_ptr<StreamFamily> make_split_brain_family();
-
 class StreamingMetrics final : public OpSink {
  public:
   explicit StreamingMetrics(const Scenario& scenario);

@@ -11,7 +11,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "sim/stream_metrics.h"
+#include "sim/stream_families.h"
 
 namespace mrsim {
 namespace {
