@@ -27,7 +27,8 @@ constexpr double kBaselineBytes = 40.0 * 1024 * 1024;
 constexpr double kBytesPerOperation = 104;
 // --streaming: an operation awaiting its lineage (its record in the queue, and the stale-read and session state it
 // keeps until the key's floor passes it), and per write the lineage's and the acknowledgements' bits, with slack.
-constexpr double kBytesPerWaitingOperation = 160;
+constexpr double kBytesPerWaitingOperation = 64;
+constexpr double kWaitingInMemory = 1 << 20;  // StreamingMetrics' SpillQueue cap
 constexpr double kBytesPerStreamedWrite = 1;
 // Per write, on top: its commit record, the checkers' lineage index (write ids, positions, keys), and each
 // database node's 16-byte log entry. Measured as write-only minus read-only, 4 h of the flagship: 87.5 B with three
@@ -153,12 +154,14 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
     e.terms.push_back(term(records, per_operation, "client operations", "/duration, /clients/*/rate_per_s",
                            "shorten /duration or lower /clients/*/rate_per_s"));
   } else {
-    // Operations wait until every node holds what they name: at worst for the longest fault and a minute more.
+    // Operations wait until every node holds what they name: at worst for the longest fault and a minute more. Past
+    // kWaitingInMemory of them the queue spills to a temporary file (sim/spill_queue.h).
     double longest_fault_s = 0;
     for (const auto& f : s.faults)
       longest_fault_s = std::max(longest_fault_s, std::min(f.heals ? f.duration_s : s.duration_s - f.at_s, s.duration_s));
-    const double waiting = std::min(records, offered / std::max(s.duration_s, 1e-9) * (longest_fault_s + 60));
-    e.terms.push_back(term(waiting, kBytesPerWaitingOperation, "operations awaiting their lineage",
+    const double waiting = std::min({records, offered / std::max(s.duration_s, 1e-9) * (longest_fault_s + 60),
+                                     kWaitingInMemory});
+    e.terms.push_back(term(waiting, kBytesPerWaitingOperation, "operations awaiting their lineage (in memory)",
                            "/faults/*/duration, /clients/*/rate_per_s", "shorten the longest fault"));
     e.terms.push_back(term(writes, kBytesPerStreamedWrite, "writes (settled and acknowledged bits)",
                            "/duration, /clients/*/rate_per_s", "shorten /duration or lower /clients/*/rate_per_s"));

@@ -66,6 +66,30 @@ class StreamWriteSafety final : public StreamFamily {
 // Version as a comparable number: a write id, 0 for the initial version, kAbsent when not in the lineage.
 constexpr int64_t kAbsent = -2;
 
+// A queue in one vector: the many short per-key queues here would each cost a block as std::deques, even empty.
+template <typename T>
+class VecQueue {
+ public:
+  bool empty() const { return from_ == v_.size(); }
+  const T& front() const { return v_[from_]; }
+  void push_back(const T& x) { v_.push_back(x); }
+  void pop_front() {
+    if (++from_ == v_.size()) {
+      v_.clear();
+      from_ = 0;
+    } else if (from_ >= 16 && 2 * from_ >= v_.size()) {
+      v_.erase(v_.begin(), v_.begin() + std::ptrdiff_t(from_));
+      from_ = 0;
+    }
+  }
+  typename std::vector<T>::const_iterator begin() const { return v_.begin() + std::ptrdiff_t(from_); }
+  typename std::vector<T>::const_iterator end() const { return v_.end(); }
+
+ private:
+  std::vector<T> v_;
+  size_t from_ = 0;
+};
+
 // Each key's floor as of the operation being judged: settled writes take effect as floors once the judged
 // operations' invoke time reaches the time they were settled (a read invoked then is served then or later).
 class Floors {
@@ -77,14 +101,12 @@ class Floors {
     while (!queue_.empty() && queue_.front().t <= t) {
       const Settle e = queue_.front();
       queue_.pop_front();
+      if (e.key >= floor_.size()) floor_.resize(size_t(e.key) + 1 + floor_.size() / 2, 0);
       floor_[e.key] = e.write_id;
       raised(e.key, e.write_id);
     }
   }
-  uint32_t floor(uint32_t key) const {
-    const auto it = floor_.find(key);
-    return it == floor_.end() ? 0 : it->second;
-  }
+  uint32_t floor(uint32_t key) const { return key < floor_.size() ? floor_[key] : 0; }
   // A read of `key` returned `version` (in the lineage, or 0): it must not be older than the key's floor.
   void check_read(uint32_t key, uint32_t version, double invoke_s) const {
     const uint32_t f = floor(key);
@@ -100,7 +122,7 @@ class Floors {
     uint32_t key, write_id;
   };
   std::deque<Settle> queue_;
-  std::unordered_map<uint32_t, uint32_t> floor_;
+  std::vector<uint32_t> floor_;  // by key (keys are dense indices); 0: none yet
 };
 
 // check_stale_reads (sim/checkers_data.cpp): a successful read is stale when a surviving write of its key was
@@ -170,8 +192,8 @@ class StreamStaleReads final : public StreamFamily {
   struct KeyState {
     bool any = false;    // a surviving write of the key was acknowledged before the judged invoke time
     uint32_t newest = 0;  // ... the newest of them
-    std::deque<Stair> stairs;
-    std::deque<uint32_t> versions;  // the key's settled lineage versions from its floor up, ascending
+    VecQueue<Stair> stairs;
+    VecQueue<uint32_t> versions;  // the key's settled lineage versions from its floor up, ascending
   };
   struct Acked {
     double ack_s;
@@ -180,10 +202,16 @@ class StreamStaleReads final : public StreamFamily {
   };
 
   // Reads from now on return the floor or newer: what only an older read could need goes.
+  // A key left with nothing above its floor is forgotten: its newest acknowledged write is at or below the floor, so
+  // no later read can be stale against it, and a write acknowledged later starts the running maximum afresh, which
+  // changes nothing above the floor.
   void raise_floor(uint32_t key, uint32_t floor) {
-    KeyState& k = keys_[key];
+    const auto it = keys_.find(key);
+    if (it == keys_.end()) return;
+    KeyState& k = it->second;
     while (!k.versions.empty() && k.versions.front() <= floor) k.versions.pop_front();
     while (!k.stairs.empty() && k.stairs.front().newest <= floor) k.stairs.pop_front();
+    if (k.versions.empty() && k.stairs.empty() && (!k.any || k.newest <= floor)) keys_.erase(it);
   }
 
   bool keep_times_;

@@ -76,6 +76,10 @@ add_test(NAME "memory: the estimate covers the measured peak of the bench and th
                  -DWORK=${CMAKE_CURRENT_BINARY_DIR}/memory_estimate -P ${CMAKE_CURRENT_SOURCE_DIR}/memory_estimate_rss.cmake)
 set_tests_properties("memory: the estimate covers the measured peak of the bench and the flagship, within 3x"
                      PROPERTIES LABELS memory)
+add_test(NAME "memory: a streaming run's peak does not grow with its length, and its estimate covers it"
+         COMMAND ${CMAKE_COMMAND} -DMRSIM=$<TARGET_FILE:mrsim> -P ${CMAKE_CURRENT_SOURCE_DIR}/memory_bounded.cmake)
+set_tests_properties("memory: a streaming run's peak does not grow with its length, and its estimate covers it"
+                     PROPERTIES LABELS memory)
 
 # The bench's variants run and print their figures (the figures themselves are measured, not tested).
 foreach(case "consensus;the consensus design" "vs-baseline;--vs-baseline and its ratio to the reference loop"
