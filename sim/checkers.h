@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +109,10 @@ struct GroupSessionStats {
   uint64_t cross_region_read_bytes = 0;  // ... times (request + response bytes)
 };
 std::vector<GroupSessionStats> check_session_groups(const History& history, const LineageIndex& lineage);
+// Shared with the streaming family (sim/stream_lineage.cpp): a successful read of group `g` (its count and whether
+// it crossed regions), and the group's description from the history.
+void tally_session_group_read(GroupSessionStats& stats, const History& history, size_t g, const OpRecord& op);
+void describe_session_group(GroupSessionStats& stats, const History& history, size_t g);
 
 // Several writers (docs/metrics.md, "Several writers"): acknowledged writes that conflict resolution discarded.
 struct SkewInversionStats {
@@ -193,6 +198,11 @@ struct SplitBrainStats {
   std::vector<SplitBrainIncident> list;
 };
 SplitBrainStats check_split_brain(const History& history, const LineageIndex& lineage);
+// Shared with the streaming family (sim/stream_split_brain.cpp): one commit inside an interval, counted for its node's
+// side; and the interval, with its sides (every primary of the interval among them), judged an incident or a near miss.
+void tally_split_brain_commit(std::map<int16_t, SplitBrainSide>& sides, int16_t node, bool in_lineage, bool acked);
+void add_split_brain_interval(SplitBrainStats& stats, const History& history, double start_s, double end_s, bool ended,
+                              std::map<int16_t, SplitBrainSide> sides);
 SplitBrainStats check_split_brain(const History& history);
 
 struct AvailabilityCell {

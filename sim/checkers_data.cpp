@@ -235,26 +235,33 @@ std::vector<GroupSessionStats> check_session_groups(const History& history, cons
     if (op.kind != OpKind::Read || !op.ok()) continue;
     const int g = group_of(history.client_groups, op.client);
     if (g < 0) continue;
-    GroupSessionStats& stats = out[static_cast<size_t>(g)];
-    const ClientGroup& group = history.client_groups[static_cast<size_t>(g)];
-    ++stats.reads;
+    tally_session_group_read(out[static_cast<size_t>(g)], history, static_cast<size_t>(g), op);
     latencies[static_cast<size_t>(g)].push_back(op.complete_s - op.invoke_s);
-    const bool known_node = op.node >= 0 && static_cast<size_t>(op.node) < history.node_region.size();
-    if (known_node && history.node_region[static_cast<size_t>(op.node)] != op.region) {
-      ++stats.cross_region_reads;
-      stats.cross_region_read_bytes += uint64_t{group.request_bytes} + group.response_bytes;
-    }
   }
   for (size_t g = 0; g < out.size(); ++g) {
-    const ClientGroup& group = history.client_groups[g];
-    out[g].strategy = group.strategy;
-    out[g].region = name_or_index(history.regions, group.region, "region");
-    out[g].first_client = group.first_client;
-    out[g].clients = group.count;
+    describe_session_group(out[g], history, g);
     out[g].sessions = sessions[g];
     out[g].read_latency_s = summarize(latencies[g]);
   }
   return out;
+}
+
+void tally_session_group_read(GroupSessionStats& stats, const History& history, size_t g, const OpRecord& op) {
+  ++stats.reads;
+  const bool known_node = op.node >= 0 && static_cast<size_t>(op.node) < history.node_region.size();
+  if (known_node && history.node_region[static_cast<size_t>(op.node)] != op.region) {
+    const ClientGroup& group = history.client_groups[g];
+    ++stats.cross_region_reads;
+    stats.cross_region_read_bytes += uint64_t{group.request_bytes} + group.response_bytes;
+  }
+}
+
+void describe_session_group(GroupSessionStats& stats, const History& history, size_t g) {
+  const ClientGroup& group = history.client_groups[g];
+  stats.strategy = group.strategy;
+  stats.region = name_or_index(history.regions, group.region, "region");
+  stats.first_client = group.first_client;
+  stats.clients = group.count;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -349,34 +356,44 @@ SplitBrainStats check_split_brain(const History& history, const LineageIndex& li
     for (int16_t node : interval.primaries) sides[node];
     for (auto it = from; it != to; ++it) {
       const CommitRecord& c = history.commits[*it];
-      SplitBrainSide& side = sides[c.node];
-      ++side.writes_accepted;
-      if (!lineage.in_lineage(c.write_id)) {
-        ++side.writes_not_in_lineage;
-        if (std::binary_search(acked_ids.begin(), acked_ids.end(), c.write_id)) ++side.writes_lost;
-      }
+      const bool in_lineage = lineage.in_lineage(c.write_id);
+      tally_split_brain_commit(sides, c.node, in_lineage,
+                               !in_lineage && std::binary_search(acked_ids.begin(), acked_ids.end(), c.write_id));
     }
-    size_t writing_sides = 0;
-    for (const auto& [node, side] : sides) writing_sides += side.writes_accepted > 0;
-    if (writing_sides < 2) {
-      ++stats.near_misses;
-      continue;
-    }
-    SplitBrainIncident incident;
-    incident.start_s = interval.start_s;
-    incident.end_s = interval.end_s;
-    incident.ended = interval.ended;
-    for (auto& [node, side] : sides) {
-      side.node = name_or_index(history.nodes, node, "node");
-      incident.sides.push_back(side);
-    }
-    ++stats.incidents;
-    stats.total_duration_s += incident.end_s - incident.start_s;
-    stats.list.push_back(std::move(incident));
+    add_split_brain_interval(stats, history, interval.start_s, interval.end_s, interval.ended, std::move(sides));
   }
   return stats;
 }
 
 SplitBrainStats check_split_brain(const History& history) { return check_split_brain(history, LineageIndex(history)); }
+
+void tally_split_brain_commit(std::map<int16_t, SplitBrainSide>& sides, int16_t node, bool in_lineage, bool acked) {
+  SplitBrainSide& side = sides[node];
+  ++side.writes_accepted;
+  if (in_lineage) return;
+  ++side.writes_not_in_lineage;
+  if (acked) ++side.writes_lost;
+}
+
+void add_split_brain_interval(SplitBrainStats& stats, const History& history, double start_s, double end_s, bool ended,
+                              std::map<int16_t, SplitBrainSide> sides) {
+  size_t writing_sides = 0;
+  for (const auto& [node, side] : sides) writing_sides += side.writes_accepted > 0;
+  if (writing_sides < 2) {
+    ++stats.near_misses;
+    return;
+  }
+  SplitBrainIncident incident;
+  incident.start_s = start_s;
+  incident.end_s = end_s;
+  incident.ended = ended;
+  for (auto& [node, side] : sides) {
+    side.node = name_or_index(history.nodes, node, "node");
+    incident.sides.push_back(side);
+  }
+  ++stats.incidents;
+  stats.total_duration_s += incident.end_s - incident.start_s;
+  stats.list.push_back(std::move(incident));
+}
 
 }  // namespace mrsim

@@ -26,6 +26,7 @@
 #include <string>
 #include <unordered_map>  // determinism: unordered container not iterated
 
+#include "sim/exact_distribution.h"
 #include "sim/stream_families.h"
 
 namespace mrsim {
@@ -173,14 +174,14 @@ class StreamStaleReads final : public StreamFamily {
     // The first acknowledgement (in ack order) whose running maximum passed the version read.
     const auto superseded = std::upper_bound(k.stairs.begin(), k.stairs.end(), op.version,
                                              [](uint32_t v, const Stair& s) { return v < s.newest; });
-    ages_.push_back(op.invoke_s - superseded->ack_s);
+    ages_.add(op.invoke_s - superseded->ack_s);
   }
 
   void finish(const History&, RunMetrics& m) override {
     if (stats_.successful_reads > 0)
       stats_.stale_read_rate = double(stats_.stale_reads) / double(stats_.successful_reads);
     if (stats_.stale_reads > 0) stats_.depth_mean = depth_sum_ / double(stats_.stale_reads);
-    stats_.age_s = summarize(ages_);
+    stats_.age_s = ages_.summary();
     m.stale_reads = std::move(stats_);
   }
 
@@ -220,7 +221,7 @@ class StreamStaleReads final : public StreamFamily {
   std::priority_queue<Acked, std::vector<Acked>, std::greater<Acked>> acked_;
   StaleReadStats stats_;
   double depth_sum_ = 0;
-  std::vector<double> ages_;
+  ExactDistribution ages_;
 };
 
 // check_sessions and check_session_groups (sim/checkers_data.cpp): each successful read of a client against what
@@ -234,7 +235,8 @@ class StreamSessions final : public StreamFamily {
   void settled(uint32_t write_id, uint32_t key, double t) override { floors_.settled(write_id, key, t); }
   void begin(const History& names) override {
     groups_.assign(names.client_groups.size(), GroupSessionStats{});
-    group_latencies_.assign(names.client_groups.size(), {});
+    group_latencies_.clear();
+    group_latencies_.resize(names.client_groups.size());
   }
 
   void op(const OpRecord& op, const History& live) override {
@@ -257,15 +259,8 @@ class StreamSessions final : public StreamFamily {
     const int64_t version = op.version == kNoVersion ? 0 : lineage().contains(op.version) ? op.version : kAbsent;
     const int g = groups_.empty() ? -1 : group_of(live.client_groups, op.client);
     if (op.kind == OpKind::Read && g >= 0) {
-      GroupSessionStats& group = groups_[size_t(g)];
-      ++group.reads;
-      group_latencies_[size_t(g)].push_back(op.complete_s - op.invoke_s);
-      const bool known_node = op.node >= 0 && size_t(op.node) < live.node_region.size();
-      if (known_node && live.node_region[size_t(op.node)] != op.region) {
-        ++group.cross_region_reads;
-        const ClientGroup& config = live.client_groups[size_t(g)];
-        group.cross_region_read_bytes += uint64_t{config.request_bytes} + config.response_bytes;
-      }
+      tally_session_group_read(groups_[size_t(g)], live, size_t(g), op);
+      group_latencies_[size_t(g)].add(op.complete_s - op.invoke_s);
     }
     if (op.kind == OpKind::Read && version != kAbsent) {
       floors_.check_read(op.key, op.version, op.invoke_s);
@@ -303,12 +298,8 @@ class StreamSessions final : public StreamFamily {
     }
     m.sessions = stats_;
     for (size_t g = 0; g < groups_.size(); ++g) {
-      const ClientGroup& config = history.client_groups[g];
-      groups_[g].strategy = config.strategy;
-      groups_[g].region = name_or_index(history.regions, config.region, "region");
-      groups_[g].first_client = config.first_client;
-      groups_[g].clients = config.count;
-      groups_[g].read_latency_s = summarize(group_latencies_[g]);
+      describe_session_group(groups_[g], history, g);
+      groups_[g].read_latency_s = group_latencies_[g].summary();
     }
     m.session_groups = std::move(groups_);
   }
@@ -360,7 +351,7 @@ class StreamSessions final : public StreamFamily {
   std::vector<uint8_t> flags_;  // per client: 1 read-your-writes, 2 monotonic reads
   SessionStats stats_;
   std::vector<GroupSessionStats> groups_;  // by History::client_groups (empty unless a group states a session)
-  std::vector<std::vector<double>> group_latencies_;
+  std::vector<ExactDistribution> group_latencies_;
 };
 
 }  // namespace

@@ -42,30 +42,10 @@ class StreamSplitBrain final : public StreamFamily {
       std::map<int16_t, SplitBrainSide> sides;
       for (int16_t node : interval.primaries) sides[node];
       for (const Kept& c : interval.commits) {
-        SplitBrainSide& side = sides[c.node];
-        ++side.writes_accepted;
-        if (!lineage().contains(c.write_id)) {
-          ++side.writes_not_in_lineage;
-          if (acked(c.write_id)) ++side.writes_lost;
-        }
+        const bool in_lineage = lineage().contains(c.write_id);
+        tally_split_brain_commit(sides, c.node, in_lineage, !in_lineage && acked(c.write_id));
       }
-      size_t writing_sides = 0;
-      for (const auto& [node, side] : sides) writing_sides += side.writes_accepted > 0;
-      if (writing_sides < 2) {
-        ++stats.near_misses;
-        continue;
-      }
-      SplitBrainIncident incident;
-      incident.start_s = interval.start_s;
-      incident.end_s = interval.end_s;
-      incident.ended = interval.ended;
-      for (auto& [node, side] : sides) {
-        side.node = name_or_index(history.nodes, node, "node");
-        incident.sides.push_back(side);
-      }
-      ++stats.incidents;
-      stats.total_duration_s += incident.end_s - incident.start_s;
-      stats.list.push_back(std::move(incident));
+      add_split_brain_interval(stats, history, interval.start_s, interval.end_s, interval.ended, std::move(sides));
     }
     m.split_brain = std::move(stats);
   }
