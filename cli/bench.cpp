@@ -189,6 +189,7 @@ bool run_point_in_child(const PointArgs& p, const BenchOptions& o, Figures& f, i
   std::vector<std::string> args = {"mrsim", "bench", "--duration", p.duration, "--clients", std::to_string(p.clients),
                                    "--rate", format_number(p.rate), "--design", p.design};
   for (const auto& cfg : o.engine_config) args.push_back("--cfg=" + cfg);
+  if (o.streaming) args.push_back("--streaming");
   if (std::isfinite(o.memory_limit.bytes))
     args.push_back("--max-memory=" + std::to_string(uint64_t(o.memory_limit.bytes)) + "B");
   std::vector<char*> argv;

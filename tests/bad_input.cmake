@@ -222,6 +222,7 @@ expect_bad("an unknown bench scan" "--scan: expected clients or rate, found \"fo
 expect_bad("a bench scan with the baseline" "bench: --vs-baseline goes with a single bench, not with --scan" bench --scan clients --vs-baseline)
 expect_bad("a bench scan of clients with --clients" "bench: --scan clients sets the clients; drop --clients" bench --scan clients --clients 10)
 expect_bad("--scan outside bench" "run: --scan goes with bench" run ${SOURCE}/scenarios/active-passive-dns.json --scan clients)
+expect_bad("--streaming outside run and bench" "check: --streaming goes with run and bench" check ${SOURCE}/scenarios/active-passive-dns.json --streaming)
 # dns_outage and serve-stale (issue 11).
 expect_bad("a dns_outage fault with a region" "dns_outage_with_region.json: /faults/0/region: expected no \"region\" in a dns_outage fault (it has \"duration\")" validate ${SOURCE}/tests/bad_input/dns_outage_with_region.json)
 expect_bad("a dns_outage fault without a duration" "/faults/0/duration: expected a duration (required for a dns_outage fault)" validate ${SOURCE}/scenarios/active-passive-dns.json --set "faults.0={\"at\": \"1m\", \"kind\": \"dns_outage\"}")
