@@ -26,10 +26,9 @@ constexpr double kBaselineBytes = 40.0 * 1024 * 1024;
 // (10 m / 1 h) 97 / 84 B, 3.6 million operations in 2 min with an outage 79 B.
 constexpr double kBytesPerOperation = 104;
 // --streaming: an operation awaiting its lineage (its record in the queue, and the stale-read and session state it
-// keeps until the key's floor passes it), and per write the lineage's and the acknowledgements' bits, with slack.
+// keeps until the key's floor passes it).
 constexpr double kBytesPerWaitingOperation = 64;
 constexpr double kWaitingInMemory = 1 << 20;  // StreamingMetrics' SpillQueue cap
-constexpr double kBytesPerStreamedWrite = 1;
 // Per write, on top: its commit record, the checkers' lineage index (write ids, positions, keys), and each
 // database node's 16-byte log entry. Measured as write-only minus read-only, 4 h of the flagship: 87.5 B with three
 // nodes and 87.6 B with two (the checkers' peak, which does not depend on the nodes, dominates); 102.6 B with six
@@ -163,8 +162,6 @@ MemoryEstimate estimate_memory(const Scenario& s, const MemoryEstimateOptions& o
                                      kWaitingInMemory});
     e.terms.push_back(term(waiting, kBytesPerWaitingOperation, "operations awaiting their lineage (in memory)",
                            "/faults/*/duration, /clients/*/rate_per_s", "shorten the longest fault"));
-    e.terms.push_back(term(writes, kBytesPerStreamedWrite, "writes (settled and acknowledged bits)",
-                           "/duration, /clients/*/rate_per_s", "shorten /duration or lower /clients/*/rate_per_s"));
   }
 
   // Keys.

@@ -43,7 +43,7 @@ struct MemoryEstimate {
 struct MemoryEstimateOptions {
   bool trace = false;  // --trace: the trace's sample series are built as JSON, about 56 bytes per value
   // --streaming where every family streams (StreamingMetrics::streams_everything): no history of operations, only
-  // those whose lineage is not yet settled (at worst, the longest fault's operations) and a bit or two per write.
+  // those whose lineage is not yet settled (at worst, the longest fault's operations).
   bool streaming = false;
 };
 

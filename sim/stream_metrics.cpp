@@ -1,5 +1,6 @@
 #include "sim/stream_metrics.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim/stream_families.h"
@@ -8,9 +9,12 @@ namespace mrsim {
 
 void SettledLineage::add(uint32_t write_id) {
   if (write_id <= max_) throw std::logic_error("the settled lineage is not in write-id order");
+  for (uint32_t id = max_ + 1; id < write_id; ++id) skipped_.push_back(id);
   max_ = write_id;
-  if (write_id / 64 >= bits_.size()) bits_.resize(write_id / 64 + 1 + bits_.size() / 2, 0);
-  bits_[write_id / 64] |= uint64_t{1} << (write_id % 64);
+}
+
+bool SettledLineage::contains(uint32_t write_id) const {
+  return write_id != 0 && write_id <= max_ && !std::binary_search(skipped_.begin(), skipped_.end(), write_id);
 }
 
 StreamingMetrics::StreamingMetrics(const Scenario& scenario) {

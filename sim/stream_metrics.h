@@ -25,18 +25,17 @@ enum class Family { Availability, Latency, Faults, WriteSafety, StaleReads, Sess
 
 // The final lineage as the store settles it (Recorder::settle), for stores whose lineage is in write-id order (the
 // single-primary store: a primary appends ids larger than any before, replicas copy prefixes, a rewind truncates).
-// Once id S is settled every id up to S is decided: in the lineage if settled, never otherwise. One bit per id.
+// Once id S is settled every id up to S is decided: in the lineage if settled, never otherwise. Held as the ids up
+// to S that the lineage skipped (writes that were lost), which grow with lost writes, not with writes.
 class SettledLineage {
  public:
   void add(uint32_t write_id);  // in lineage order; throws std::logic_error if not in write-id order
   void complete() { complete_ = true; }  // the run is over: the lineage is whole
   bool decided(uint32_t write_id) const { return complete_ || write_id <= max_; }
-  bool contains(uint32_t write_id) const {
-    return write_id / 64 < bits_.size() && (bits_[write_id / 64] >> (write_id % 64) & 1u);
-  }
+  bool contains(uint32_t write_id) const;
 
  private:
-  std::vector<uint64_t> bits_;
+  std::vector<uint32_t> skipped_;  // ascending
   uint32_t max_ = 0;
   bool complete_ = false;
 };

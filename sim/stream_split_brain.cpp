@@ -5,8 +5,8 @@
 // roles after every change at or before t show two primaries; a change at t itself may still be recorded after the
 // commit, so commits wait until the clock has passed their instant (a later commit or role change), then are kept
 // only if they fell inside an interval. What is held is the current instant's commits and the intervals' own.
-// Whether a kept commit survives (the final lineage) and was acknowledged (one bit per write id from the
-// operations) is judged at the end.
+// Whether a kept commit survives (the final lineage) and was acknowledged (its write's operation, which completes
+// after the commit) is judged at the end.
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -20,16 +20,19 @@ class StreamSplitBrain final : public StreamFamily {
  public:
   Family family() const override { return Family::SplitBrain; }
 
+  // A write's commit is recorded before the write completes, so its acknowledgement finds it among the candidates
+  // if it is still waiting or was kept.
   void op(const OpRecord& op, const History&) override {
     if (op.kind != OpKind::Write || !op.ok()) return;
-    if (op.version / 64 >= acked_.size()) acked_.resize(op.version / 64 + 1 + acked_.size() / 2, 0);
-    acked_[op.version / 64] |= uint64_t{1} << (op.version % 64);
+    const auto it = candidates_.find(op.version);
+    if (it != candidates_.end()) it->second = true;
   }
 
   void committed(const CommitRecord& c, const History& live) override {
     follow_roles(live.roles, c.t);
     place_waiting_before(c.t);
     waiting_.push_back({c.t, c.node, c.write_id});
+    candidates_[c.write_id] = false;
   }
 
   void finish(const History& history, RunMetrics& m) override {
@@ -63,7 +66,10 @@ class StreamSplitBrain final : public StreamFamily {
     std::vector<Kept> commits;
   };
 
-  bool acked(uint32_t id) const { return id / 64 < acked_.size() && (acked_[id / 64] >> (id % 64) & 1u); }
+  bool acked(uint32_t id) const {
+    const auto it = candidates_.find(id);
+    return it != candidates_.end() && it->second;
+  }
 
   // Applies the role changes recorded since the last call; the instant of the last one is complete once `now` has
   // passed it (or another instant has begun).
@@ -102,7 +108,10 @@ class StreamSplitBrain final : public StreamFamily {
   void place_waiting_before(double t) {
     size_t i = 0;
     for (; i < waiting_.size() && waiting_[i].t < t; ++i)
-      if (open_) intervals_.back().commits.push_back(waiting_[i]);
+      if (open_)
+        intervals_.back().commits.push_back(waiting_[i]);
+      else
+        candidates_.erase(waiting_[i].write_id);
     waiting_.erase(waiting_.begin(), waiting_.begin() + std::ptrdiff_t(i));
   }
 
@@ -112,7 +121,7 @@ class StreamSplitBrain final : public StreamFamily {
   double instant_ = 0;
   std::vector<Interval> intervals_;
   std::vector<Kept> waiting_;  // commits of the current instant
-  std::vector<uint64_t> acked_;
+  std::map<uint32_t, bool> candidates_;  // the write ids of waiting and kept commits -> acknowledged
 };
 
 }  // namespace
