@@ -190,7 +190,9 @@ struct History {
   // crdt: each key's type, by key index (empty otherwise); 0 = pn-counter, 1 = or-set.
   std::vector<uint8_t> crdt_type;
 
-  std::vector<OpRecord> ops;  // sorted by (invoke_s, client) at the end of the run
+  // ops, commits and final_lineage grow with every operation; a run whose metrics all stream keeps them empty and
+  // hands each record to its sinks instead (Recorder::keep_ops, sim/stream_metrics.h).
+  std::vector<OpRecord> ops;  // in history order: invoke time, then client (the recorder's window)
   std::vector<CommitRecord> commits;
   std::vector<RoleChange> roles;  // includes the initial roles at t = 0
   std::vector<HealthVerdict> health;
