@@ -35,7 +35,6 @@
 #pragma once
 
 #include <cstdint>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -43,6 +42,7 @@
 #include "models/data_plane.h"
 #include "models/dns.h"
 #include "models/store.h"
+#include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/random.h"
 #include "sim/scenario.h"
@@ -144,7 +144,7 @@ class ClientPopulation {
 
   DataPlane* plane_ = nullptr;
   uint16_t index_ = 0;
-  std::priority_queue<PendingReply, std::vector<PendingReply>, std::greater<PendingReply>> replies_;
+  EventQueue<PendingReply> replies_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   uint64_t seq_ = 0;  // replies' order at equal times

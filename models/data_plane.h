@@ -22,9 +22,9 @@
 #include <cstdint>
 #include <memory>
 #include <utility>
-#include <queue>
 #include <vector>
 
+#include "sim/event_queue.h"
 #include "sim/history.h"
 
 namespace mrsim {
@@ -66,7 +66,7 @@ class DataPlane {
   bool lockstep_;
   double end_s_;
   std::vector<std::unique_ptr<ClientPopulation>> populations_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  EventQueue<Event> events_;
   uint64_t seq_ = 0;
 };
 
