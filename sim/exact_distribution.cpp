@@ -1,5 +1,6 @@
 #include "sim/exact_distribution.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <stdexcept>
@@ -8,10 +9,15 @@
 namespace mrsim {
 namespace {
 
-struct Record {  // one spilled map entry
-  double value;
-  uint64_t count;
-};
+constexpr size_t kFirstSlots = 64;
+
+// The slot a value's probe starts at: a multiplicative hash of its bits (-0 hashed as +0, since they compare equal).
+size_t home(double v, size_t mask) {
+  uint64_t bits;
+  const double key = v == 0 ? 0.0 : v;
+  std::memcpy(&bits, &key, sizeof bits);
+  return static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
 
 // The double's bits, mapped so that unsigned order is the numeric order (negatives reversed below positives).
 uint64_t order_key(double v) {
@@ -33,14 +39,42 @@ constexpr size_t kReadRecords = 4096;
 
 }  // namespace
 
-ExactDistribution::ExactDistribution(size_t cap) : cap_(cap < 1 ? 1 : cap) {}
+ExactDistribution::ExactDistribution(size_t cap) : cap_(cap < 1 ? 1 : cap), slots_(kFirstSlots, Slot{0, 0}) {}
 
 void ExactDistribution::add(double value) {
   if (count_ == 0 || value > max_) max_ = value;  // the first of equal maxima, as max_element keeps
   sum_ += value;
   ++count_;
-  ++counts_[value];
-  if (counts_.size() > cap_) spill();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = home(value, mask);; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.count == 0) {
+      slot = {value, 1};
+      ++distinct_;
+      break;
+    }
+    if (slot.value == value) {
+      ++slot.count;
+      return;
+    }
+  }
+  if (distinct_ > cap_) {
+    spill();
+  } else if (2 * distinct_ > slots_.size()) {
+    grow();
+  }
+}
+
+void ExactDistribution::grow() {
+  std::vector<Slot> old(slots_.size() * 2, Slot{0, 0});
+  old.swap(slots_);
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.count == 0) continue;
+    size_t i = home(s.value, mask);
+    while (slots_[i].count != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
 }
 
 void ExactDistribution::spill() {
@@ -50,12 +84,16 @@ void ExactDistribution::spill() {
   }
   std::FILE* f = spill_.get();
   if (std::fseek(f, 0, SEEK_END) != 0) throw std::runtime_error("cannot seek in a distribution's temporary file");
-  std::vector<Record> records;
-  records.reserve(counts_.size());
-  for (const auto& [value, count] : counts_) records.push_back({value, count});
-  if (std::fwrite(records.data(), sizeof(Record), records.size(), f) != records.size())
+  // The records in slot order: selection reads them as a multiset, so their order in the file does not matter.
+  std::vector<Slot> records;
+  records.reserve(distinct_);
+  for (Slot& s : slots_) {
+    if (s.count != 0) records.push_back(s);
+    s = Slot{0, 0};
+  }
+  distinct_ = 0;
+  if (std::fwrite(records.data(), sizeof(Slot), records.size(), f) != records.size())
     throw std::runtime_error("cannot write a distribution's temporary file");
-  counts_.clear();
 }
 
 Distribution ExactDistribution::summary() {
@@ -68,12 +106,18 @@ Distribution ExactDistribution::summary() {
                                          nearest_rank_index(count_, 99)};
   std::array<double, 3> values{};
   if (!spill_) {
-    // The map in ascending order: the value where the running count first passes each rank (ranks ascend).
+    // The table's values in ascending order: the value where the running count first passes each rank (ranks
+    // ascend). No two occupied slots compare equal, so the sort's order is the values' own.
+    std::vector<Slot> sorted;
+    sorted.reserve(distinct_);
+    for (const Slot& s : slots_)
+      if (s.count != 0) sorted.push_back(s);
+    std::sort(sorted.begin(), sorted.end(), [](const Slot& a, const Slot& b) { return a.value < b.value; });
     size_t next = 0;
     uint64_t below = 0;
-    for (auto it = counts_.begin(); it != counts_.end() && next < ranks.size(); ++it) {
-      below += it->second;
-      while (next < ranks.size() && ranks[next] < below) values[next++] = it->first;
+    for (auto it = sorted.begin(); it != sorted.end() && next < ranks.size(); ++it) {
+      below += it->count;
+      while (next < ranks.size() && ranks[next] < below) values[next++] = it->value;
     }
   } else {
     spill();
@@ -81,12 +125,12 @@ Distribution ExactDistribution::summary() {
     // Per rank: the key's high bits chosen so far, how many bits, and the rank among the records sharing them.
     std::array<uint64_t, 3> prefix{}, within = ranks;
     std::vector<std::array<uint64_t, kBuckets>> histogram(ranks.size());
-    std::vector<Record> buffer(kReadRecords);
+    std::vector<Slot> buffer(kReadRecords);
     for (int known = 0; known < 64; known += kDigitBits) {
       for (auto& h : histogram) h.fill(0);
       if (std::fseek(f, 0, SEEK_SET) != 0) throw std::runtime_error("cannot seek in a distribution's temporary file");
       const int shift = 64 - known - kDigitBits;
-      for (size_t n; (n = std::fread(buffer.data(), sizeof(Record), buffer.size(), f)) > 0;) {
+      for (size_t n; (n = std::fread(buffer.data(), sizeof(Slot), buffer.size(), f)) > 0;) {
         for (size_t i = 0; i < n; ++i) {
           const uint64_t key = order_key(buffer[i].value);
           const uint64_t high = known == 0 ? 0 : key >> (64 - known);

@@ -24,9 +24,10 @@
 #include <queue>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>  // determinism: unordered container not iterated
 
 #include "sim/exact_distribution.h"
+#include "sim/flat_map.h"
+#include "sim/event_queue.h"
 #include "sim/stream_families.h"
 
 namespace mrsim {
@@ -136,7 +137,7 @@ class StreamStaleReads final : public StreamFamily {
   bool needs_lineage() const override { return true; }
   void settled(uint32_t write_id, uint32_t key, double t) override {
     floors_.settled(write_id, key, t);
-    keys_[key].versions.push_back(write_id);
+    keys_.try_emplace(key).first->versions.push_back(write_id);
   }
 
   void op(const OpRecord& op, const History&) override {
@@ -145,7 +146,7 @@ class StreamStaleReads final : public StreamFamily {
     while (!acked_.empty() && acked_.top().ack_s < op.invoke_s) {
       const Acked a = acked_.top();
       acked_.pop();
-      KeyState& k = keys_[a.key];
+      KeyState& k = *keys_.try_emplace(a.key).first;
       if (!k.any || a.id > k.newest) {
         k.any = true;
         k.newest = a.id;
@@ -160,9 +161,9 @@ class StreamStaleReads final : public StreamFamily {
     ++stats_.successful_reads;
     if (op.version != kNoVersion && !lineage().contains(op.version)) return;  // a read of a lost write
     floors_.check_read(op.key, op.version, op.invoke_s);
-    const auto it = keys_.find(op.key);
-    if (it == keys_.end() || !it->second.any || it->second.newest <= op.version) return;
-    const KeyState& k = it->second;
+    const KeyState* found = keys_.find(op.key);
+    if (!found || !found->any || found->newest <= op.version) return;
+    const KeyState& k = *found;
     ++stats_.stale_reads;
     if (keep_times_) stats_.stale_invoke_s.push_back(op.invoke_s);
     // Lineage versions of the key in (read, newest]: the list holds every settled one from the floor up.
@@ -207,17 +208,17 @@ class StreamStaleReads final : public StreamFamily {
   // no later read can be stale against it, and a write acknowledged later starts the running maximum afresh, which
   // changes nothing above the floor.
   void raise_floor(uint32_t key, uint32_t floor) {
-    const auto it = keys_.find(key);
-    if (it == keys_.end()) return;
-    KeyState& k = it->second;
+    KeyState* found = keys_.find(key);
+    if (!found) return;
+    KeyState& k = *found;
     while (!k.versions.empty() && k.versions.front() <= floor) k.versions.pop_front();
     while (!k.stairs.empty() && k.stairs.front().newest <= floor) k.stairs.pop_front();
-    if (k.versions.empty() && k.stairs.empty() && (!k.any || k.newest <= floor)) keys_.erase(it);
+    if (k.versions.empty() && k.stairs.empty() && (!k.any || k.newest <= floor)) keys_.erase(key);
   }
 
   bool keep_times_;
   Floors floors_;
-  std::unordered_map<uint32_t, KeyState> keys_;
+  FlatMap<KeyState> keys_;
   std::priority_queue<Acked, std::vector<Acked>, std::greater<Acked>> acked_;
   StaleReadStats stats_;
   double depth_sum_ = 0;
@@ -242,10 +243,10 @@ class StreamSessions final : public StreamFamily {
   void op(const OpRecord& op, const History& live) override {
     floors_.advance(op.invoke_s, [](uint32_t, uint32_t) {});
     // Completions before this invoke take effect, in (complete, history order) order.
-    while (!completions_.empty() && completions_.top().complete_s < op.invoke_s) {
+    while (!completions_.empty() && completions_.top().t < op.invoke_s) {
       const Completion c = completions_.top();
       completions_.pop();
-      State& s = states_[c.client_key];
+      State& s = *states_.try_emplace(c.client_key).first;
       --s.pending;
       if (c.write) {
         s.has_write = true;
@@ -264,9 +265,8 @@ class StreamSessions final : public StreamFamily {
     }
     if (op.kind == OpKind::Read && version != kAbsent) {
       floors_.check_read(op.key, op.version, op.invoke_s);
-      const auto it = states_.find(client_key);
-      if (it != states_.end()) {
-        const State& s = it->second;
+      if (const State* found = states_.find(client_key)) {
+        const State& s = *found;
         if (s.has_write && s.last_write != kAbsent && version < s.last_write) {
           ++stats_.read_your_writes_violations;
           if (g >= 0) ++groups_[size_t(g)].sessions.read_your_writes_violations;
@@ -281,7 +281,7 @@ class StreamSessions final : public StreamFamily {
     }
     const auto [state, created] = states_.try_emplace(client_key);
     if (created) order_.push_back(client_key);
-    ++state->second.pending;
+    ++state->pending;
     completions_.push({op.complete_s, seq_++, client_key, version, op.kind == OpKind::Write});
     if (states_.size() >= 2 * swept_size_ + 1024) sweep();
   }
@@ -312,12 +312,12 @@ class StreamSessions final : public StreamFamily {
     uint32_t pending = 0;           // completions not yet taken into account
   };
   struct Completion {
-    double complete_s;
+    double t;      // the operation's completion
     uint64_t seq;  // history order
     uint64_t client_key;
     int64_t version;
     bool write;
-    bool operator>(const Completion& o) const { return complete_s != o.complete_s ? complete_s > o.complete_s : seq > o.seq; }
+    bool operator>(const Completion& o) const { return t > o.t || (t == o.t && seq > o.seq); }
   };
   void flag(uint32_t client, uint8_t bit) {
     if (client >= flags_.size()) flags_.resize(size_t(client) + 1, 0);
@@ -329,12 +329,12 @@ class StreamSessions final : public StreamFamily {
   void sweep() {
     std::vector<uint64_t> kept;
     for (uint64_t client_key : order_) {
-      const auto it = states_.find(client_key);
-      if (it == states_.end()) continue;
-      const State& s = it->second;
+      const State* found = states_.find(client_key);
+      if (!found) continue;
+      const State& s = *found;
       const int64_t floor = floors_.floor(uint32_t(client_key));
       if (s.pending == 0 && s.last_write <= floor && s.newest_read <= floor)
-        states_.erase(it);
+        states_.erase(client_key);
       else
         kept.push_back(client_key);
     }
@@ -343,10 +343,10 @@ class StreamSessions final : public StreamFamily {
   }
 
   Floors floors_;
-  std::unordered_map<uint64_t, State> states_;
+  FlatMap<State> states_;
   std::vector<uint64_t> order_;  // the keys of states_, in the order they were created
   size_t swept_size_ = 0;
-  std::priority_queue<Completion, std::vector<Completion>, std::greater<Completion>> completions_;
+  EventQueue<Completion> completions_;  // most latencies take a few values, so most completions skip its heap
   uint64_t seq_ = 0;
   std::vector<uint8_t> flags_;  // per client: 1 read-your-writes, 2 monotonic reads
   SessionStats stats_;
