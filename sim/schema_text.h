@@ -1,5 +1,6 @@
-// Internal to the schema's files (schema_table.cpp, schema.cpp, schema_docs.cpp, schema_rules.cpp): how a table row, a JSON
-// pointer and a list read in words. Not for models or the CLI; they see sim/schema.h.
+// Internal to the schema's files (schema_table*.cpp, schema.cpp, schema_walk*.cpp, schema_docs.cpp,
+// schema_rules.cpp): how a table row, a JSON pointer and a list read in words. Not for models or the CLI; they see
+// sim/schema.h.
 #pragma once
 
 #include <functional>
