@@ -198,7 +198,7 @@ WriteResult SinglePrimaryStore::write(int node, uint32_t key, int16_t /*arg*/, d
   p.log.push_back(e);
   p.kv[key] = e.write_id;
   recorder_.commit({t, e.write_id, key, int16_t(node), 0, t});
-  if (++commits_since_compact_ >= kCompactEvery) compact(t);
+  if (++commits_since_compact_ >= compact_every_) compact(t);
   result.accepted = true;
   result.write_id = e.write_id;
   result.ack_ready_s = t + config_.write_service_s;

@@ -72,16 +72,22 @@ struct LogEntry {
 // (a rewind keeps the common prefix with the new upstream, which contains it), so the store drops it from every log
 // at once (SinglePrimaryStore::compact) and the log keeps only its suffix from `base()`: memory follows what is not
 // yet everywhere, not the length of the run.
+//
+// The last dropped entry (position base() - 1, the same in every log) stays readable: a rewind may keep nothing past
+// the shared prefix (a deposed primary whose every unshared entry is discarded), and the log's last entry is then
+// that one, which read(), follows_history() and the rejoin's comparisons look at.
 class Log {
  public:
   size_t size() const { return base_ + entries_.size(); }
   bool empty() const { return size() == 0; }
   size_t base() const { return base_; }
-  const LogEntry& operator[](size_t i) const { return entries_[i - base_]; }  // base() <= i < size()
-  const LogEntry& back() const { return entries_.back(); }
+  // base() - 1 <= i < size() (base() - 1 only when base() > 0)
+  const LogEntry& operator[](size_t i) const { return i < base_ ? last_dropped_ : entries_[i - base_]; }
+  const LogEntry& back() const { return entries_.empty() ? last_dropped_ : entries_.back(); }  // !empty()
   void push_back(const LogEntry& e) { entries_.push_back(e); }
   void resize(size_t n) { entries_.resize(n - base_); }  // n >= base()
-  void drop_to(size_t n) {  // base() <= n < size(): entries before position n go
+  void drop_to(size_t n) {  // base() < n <= size(): entries before position n go
+    last_dropped_ = (*this)[n - 1];
     entries_.erase(entries_.begin(), entries_.begin() + std::ptrdiff_t(n - base_));
     base_ = n;
   }
@@ -90,6 +96,7 @@ class Log {
 
  private:
   size_t base_ = 0;
+  LogEntry last_dropped_;  // the entry at base_ - 1, once base_ > 0
   std::deque<LogEntry> entries_;
 };
 
@@ -121,6 +128,10 @@ class SinglePrimaryStore final : public Store {
 
   double lag_s(int node, double t) override;  // -1 unless the node is a replica
   void finish(History& history) override;
+
+  // Compaction every `commits` commits (4096 unless set). Results do not depend on it; the property test
+  // (tests/fault_schedules.cpp) sets 1, so that runs of minutes exercise the compacted logs through every fault.
+  static void set_compact_every(uint32_t commits) { compact_every_ = commits < 1 ? 1 : commits; }
 
  private:
   struct InFlight {
@@ -162,7 +173,7 @@ class SinglePrimaryStore final : public Store {
   // since the last compaction.
   std::vector<uint32_t> settled_kv_;
   uint32_t commits_since_compact_ = 0;
-  static constexpr uint32_t kCompactEvery = 4096;
+  static inline uint32_t compact_every_ = 4096;
 
   // The semi-sync source's state (MySQL's rpl_semi_sync_source_status) and the commits still waiting for
   // receipts; each holds, per node, when that node's acknowledgement reaches the primary (infinity: never).
