@@ -278,37 +278,66 @@ int scan_bench(const BenchOptions& o) {
                                 : PointArgs{p.duration, o.design, o.clients, p.value});
     scenarios.push_back(bench_scenario(args.back().duration, args.back().clients, args.back().rate, o.design));
   }
+  const char* per = o.rounds == 1 ? "one child process per point, in turn"
+                                   : "one child process per point and round, points in turn within each round; "
+                                     "each figure is the point's median over the rounds";
   if (clients_scan)
-    std::printf("bench --scan clients: %s, %.0f ops/s offered, %g simulated s per point, 1 region outage; one child "
-                "process per point, in turn\n",
-                o.design.c_str(), o.rate, duration_s);
+    std::printf("bench --scan clients: %s, %.0f ops/s offered, %g simulated s per point, 1 region outage, %u round%s; "
+                "%s\n",
+                o.design.c_str(), o.rate, duration_s, o.rounds, o.rounds == 1 ? "" : "s", per);
   else
     std::printf("bench --scan rate: %s, %u logical clients, about %.0f operations per point (at least %g simulated "
-                "s), 1 region outage; one child process per point, in turn\n",
-                o.design.c_str(), o.clients, kDefaultRate * duration_s, duration_s / 60);
-  std::printf("%12s %12s %12s %9s %20s %19s %10s\n", clients_scan ? "clients" : "ops/s", "simulated s", "operations",
-              "wall s", "us/op (simulation)", "us/op (+ metrics)", "peak MiB");
-  double lo_sim = 0, hi_sim = 0, lo_all = 0, hi_all = 0;
-  int measured = 0, worst = kExitOk;
+                "s), 1 region outage, %u round%s; %s\n",
+                o.design.c_str(), o.clients, kDefaultRate * duration_s, duration_s / 60, o.rounds,
+                o.rounds == 1 ? "" : "s", per);
+  // Rounds, not repetitions of a point: a slow minute of a shared machine then falls on one round of several points
+  // rather than on every run of one point, and the median drops it.
+  std::vector<bool> skipped(points.size(), false);
   for (size_t i = 0; i < points.size(); ++i) {
-    const Scenario& s = scenarios[i];
     try {
-      refuse_if_over_limit("bench", estimate_memory(s), o.memory_limit, kAdvice);
+      refuse_if_over_limit("bench", estimate_memory(scenarios[i]), o.memory_limit, kAdvice);
     } catch (const InputError& e) {
       std::printf("%12.0f skipped: %s\n", points[i].value, e.what());
-      continue;
+      skipped[i] = true;
     }
-    Figures f;
-    int code = 0;
-    if (!run_point_in_child(args[i], o, f, code)) {
-      std::printf("%12.0f failed: the child exited %d (its message is above)\n", points[i].value, code);
-      worst = std::max(worst, code == kExitBadInput ? kExitBadInput : kExitInternal);
-      continue;
+  }
+  std::vector<std::vector<Figures>> runs(points.size());
+  int worst = kExitOk;
+  for (uint32_t round = 0; round < o.rounds; ++round) {
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (skipped[i]) continue;
+      Figures f;
+      int code = 0;
+      if (!run_point_in_child(args[i], o, f, code)) {
+        std::printf("%12.0f failed: the child exited %d (its message is above)\n", points[i].value, code);
+        worst = std::max(worst, code == kExitBadInput ? kExitBadInput : kExitInternal);
+        skipped[i] = true;
+        continue;
+      }
+      runs[i].push_back(f);
     }
-    const double us_sim = 1e6 * f.sim_s / f.ops, us_all = 1e6 * f.all_s / f.ops;
-    std::printf("%12.0f %12g %12.0f %9.2f %20.3f %19.3f %10.1f\n", points[i].value, s.duration_s, f.ops, f.all_s,
-                us_sim, us_all, f.max_rss_mib);
-    std::fflush(stdout);
+  }
+  std::printf("%12s %12s %12s %9s %20s %19s %10s\n", clients_scan ? "clients" : "ops/s", "simulated s", "operations",
+              "wall s", "us/op (simulation)", "us/op (+ metrics)", "peak MiB");
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  };
+  double lo_sim = 0, hi_sim = 0, lo_all = 0, hi_all = 0;
+  int measured = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (skipped[i] || runs[i].empty()) continue;
+    std::vector<double> sim, all, wall;
+    double peak = 0;
+    for (const Figures& f : runs[i]) {
+      sim.push_back(1e6 * f.sim_s / f.ops);
+      all.push_back(1e6 * f.all_s / f.ops);
+      wall.push_back(f.all_s);
+      peak = std::max(peak, f.max_rss_mib);
+    }
+    const double us_sim = median(sim), us_all = median(all);
+    std::printf("%12.0f %12g %12.0f %9.2f %20.3f %19.3f %10.1f\n", points[i].value, scenarios[i].duration_s,
+                runs[i].front().ops, median(wall), us_sim, us_all, peak);
     if (measured++ == 0) {
       lo_sim = hi_sim = us_sim;
       lo_all = hi_all = us_all;
@@ -337,10 +366,12 @@ int cmd_bench(const BenchOptions& o) {
       o.design != "leaderless")
     throw InputError("--design: expected single-primary, multi-primary, consensus or leaderless, found \"" + o.design +
                      "\"");
+  if (o.scan.empty() && o.rounds_given) throw InputError("bench: --rounds goes with --scan");
   if (o.scan.empty()) return single_bench(o);
   if (o.vs_baseline) throw InputError("bench: --vs-baseline goes with a single bench, not with --scan");
   if (o.scan == "clients" && o.clients_given) throw InputError("bench: --scan clients sets the clients; drop --clients");
   if (o.scan == "rate" && o.rate_given) throw InputError("bench: --scan rate sets the rate; drop --rate");
+  if (o.rounds < 1 || o.rounds > 100) throw InputError("--rounds: expected 1 to 100, found " + std::to_string(o.rounds));
   return scan_bench(o);
 }
 

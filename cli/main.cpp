@@ -60,8 +60,8 @@ usage:
   mrsim validate SCENARIO... [--set PATH=VALUE]...
   mrsim availability SCENARIO [--set PATH=VALUE]...
   mrsim bench [--duration D] [--clients N] [--rate OPS_PER_S]
-              [--design single-primary|multi-primary|consensus|leaderless] [--vs-baseline | --scan clients|rate]
-              [--streaming] [--cfg=KEY:VALUE]... [--max-memory SIZE]
+              [--design single-primary|multi-primary|consensus|leaderless]
+              [--vs-baseline | --scan clients|rate [--rounds 3]] [--streaming] [--cfg=KEY:VALUE]... [--max-memory SIZE]
   mrsim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] [--seeds 1..30] [--set PATH=VALUE]... --out DIR
                        [--jobs N] [--run-timeout SECONDS] [--shard I/N]
   mrsim merge DIR... --out DIR
@@ -114,8 +114,8 @@ bench     runs a fixed scenario (10,000 logical clients, 1,000 ops/s in total, o
           runs the same load through a plain priority-queue event loop (no SimGrid, no faults, retries or
           replication) and prints mrsim's wall time per operation as a ratio to it. --scan clients runs the bench
           at 10 to 1,000,000 clients, --scan rate at 1,000 to 100,000 ops/s (about the same operations each), one
-          child process per point in turn, and prints each point's wall microseconds per operation and the largest
-          to smallest ratio (docs/performance.md).
+          child process per point in turn, --rounds times over (default 3), and prints each point's median wall
+          microseconds per operation and the largest to smallest ratio (docs/performance.md).
 
 --seed N          overrides the scenario's seed
 --max-memory SIZE refuses (exit 2, before simulating) a run estimated to hold more memory than SIZE ("4GiB");
@@ -399,7 +399,7 @@ int main(int argc, char** argv) {
         "seed", po::value(&seed_text), "")("report", po::value(&o.report_path), "")("trace", po::value(&o.trace_path), "")(
         "history", po::value(&o.history_path), "")("duration", po::value(&bench.duration), "")(
         "clients", po::value(&bench.clients), "")("rate", po::value(&bench.rate), "")("design", po::value(&bench.design), "")(
-        "vs-baseline", "")("scan", po::value(&bench.scan), "")(
+        "vs-baseline", "")("scan", po::value(&bench.scan), "")("rounds", po::value(&bench.rounds), "")(
         "max-memory", po::value(&max_memory_text), "")("grid", po::value(&sweep.grids)->composing(), "")(
         "seeds", po::value(&seeds_text), "")("jobs", po::value(&jobs), "")("out", po::value(&out_dir), "")(
         "run-timeout", po::value(&sweep.run_timeout_s), "")("shard", po::value(&sweep.shard), "")(
@@ -466,6 +466,7 @@ int main(int argc, char** argv) {
     only_with("output", {"export"});
     only_with("vs-baseline", {"bench"});
     only_with("scan", {"bench"});
+    only_with("rounds", {"bench"});
     if (command == "export") {
       if (!vm.count("perfetto")) throw InputError("export: expected --perfetto TRACE.json -o OUT.json");
       return cmd_export_perfetto(perfetto_trace, out_dir);
@@ -558,6 +559,7 @@ int main(int argc, char** argv) {
       bench.clients_given = vm.count("clients") > 0;
       bench.rate_given = vm.count("rate") > 0;
       bench.vs_baseline = vm.count("vs-baseline") > 0;
+      bench.rounds_given = vm.count("rounds") > 0;
       bench.streaming = o.streaming;
       bench.engine_config = o.engine_config;
       bench.memory_limit = o.memory_limit;

@@ -221,6 +221,9 @@ expect_bad("an unknown bench design" "--design: expected single-primary, multi-p
 expect_bad("an unknown bench scan" "--scan: expected clients or rate, found \"foo\"" bench --scan foo)
 expect_bad("a bench scan with the baseline" "bench: --vs-baseline goes with a single bench, not with --scan" bench --scan clients --vs-baseline)
 expect_bad("a bench scan of clients with --clients" "bench: --scan clients sets the clients; drop --clients" bench --scan clients --clients 10)
+expect_bad("a bench scan of no rounds" "--rounds: expected 1 to 100, found 0" bench --scan rate --rounds 0)
+expect_bad("bench rounds without a scan" "bench: --rounds goes with --scan" bench --rounds 2)
+expect_bad("--rounds outside bench" "run: --rounds goes with bench" run ${SOURCE}/scenarios/active-passive-dns.json --rounds 2)
 expect_bad("--scan outside bench" "run: --scan goes with bench" run ${SOURCE}/scenarios/active-passive-dns.json --scan clients)
 expect_bad("--streaming outside run and bench" "check: --streaming goes with run and bench" check ${SOURCE}/scenarios/active-passive-dns.json --streaming)
 # dns_outage and serve-stale (issue 11).

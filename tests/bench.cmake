@@ -30,8 +30,8 @@ elseif(CASE STREQUAL "vs-baseline")
                 "mrsim / baseline, wall time per operation: [0-9.]+x \\(simulation\\), [0-9.]+x \\(simulation \\+ metrics\\)")
 elseif(CASE STREQUAL "scan-clients")
   set(row "[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+\n")
-  expect_prints(ARGS bench --scan clients --duration 1m
-                NEEDLES "bench --scan clients: single-primary, 1000 ops/s offered, 60 simulated s per point"
+  expect_prints(ARGS bench --scan clients --duration 1m --rounds 2
+                NEEDLES "bench --scan clients: single-primary, 1000 ops/s offered, 60 simulated s per point, 1 region outage, 2 rounds; "
                 "\n +10 +60 +[1-9][0-9]* +${row}" "\n +100 +60 " "\n +1000 +60 " "\n +10000 +60 " "\n +100000 +60 "
                 "\n +1000000 +60 +[1-9][0-9]* +${row}"
                 "per-operation cost, largest / smallest: [0-9.]+x \\(simulation\\), [0-9.]+x \\(simulation \\+ metrics\\)")

@@ -15,7 +15,7 @@ foreach(cmd run check validate availability sweep merge compare shrink export be
 endforeach()
 foreach(flag --seed --set --report --trace --history --duration --clients --rate --design --cfg --max-memory
              --grid --seeds --jobs --out --run-timeout --shard --set-a --set-b --junit --baseline --update-baseline
-             --tolerance --json --perfetto --expect --max-runs --max-time --vs-baseline --scan --lockstep --streaming)
+             --tolerance --json --perfetto --expect --max-runs --max-time --vs-baseline --scan --rounds --lockstep --streaming)
   foreach(doc help readme)
     string(FIND "${${doc}}" "${flag}" at)
     if(at EQUAL -1)
