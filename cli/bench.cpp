@@ -279,8 +279,9 @@ int scan_bench(const BenchOptions& o) {
     scenarios.push_back(bench_scenario(args.back().duration, args.back().clients, args.back().rate, o.design));
   }
   const char* per = o.rounds == 1 ? "one child process per point, in turn"
-                                   : "one child process per point and round, points in turn within each round; "
-                                     "each figure is the point's median over the rounds";
+                                   : "one child process per point and round, points in turn within each round, "
+                                     "each round from the next point; each figure is the point's median over the "
+                                     "rounds";
   if (clients_scan)
     std::printf("bench --scan clients: %s, %.0f ops/s offered, %g simulated s per point, 1 region outage, %u round%s; "
                 "%s\n",
@@ -291,7 +292,8 @@ int scan_bench(const BenchOptions& o) {
                 o.design.c_str(), o.clients, kDefaultRate * duration_s, duration_s / 60, o.rounds,
                 o.rounds == 1 ? "" : "s", per);
   // Rounds, not repetitions of a point: a slow minute of a shared machine then falls on one round of several points
-  // rather than on every run of one point, and the median drops it.
+  // rather than on every run of one point, and the median drops it. Each round starts one point further on, so no
+  // point always runs first (right after the largest point's process has returned its memory) or last.
   std::vector<bool> skipped(points.size(), false);
   for (size_t i = 0; i < points.size(); ++i) {
     try {
@@ -304,7 +306,8 @@ int scan_bench(const BenchOptions& o) {
   std::vector<std::vector<Figures>> runs(points.size());
   int worst = kExitOk;
   for (uint32_t round = 0; round < o.rounds; ++round) {
-    for (size_t i = 0; i < points.size(); ++i) {
+    for (size_t k = 0; k < points.size(); ++k) {
+      const size_t i = (k + round) % points.size();
       if (skipped[i]) continue;
       Figures f;
       int code = 0;

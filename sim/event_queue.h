@@ -6,7 +6,7 @@
 // a FIFO lane, and only the events that would break the lane's order go to the heap. At 100,000 operations a second
 // a region outage leaves hundreds of thousands of timeouts pending; in a heap each push and pop walks ~20 levels
 // of a structure far larger than the cache, in the lane it is one append and one read at the front
-// (docs/performance.md, "The rate scan").
+// (docs/performance.md, "Across scale").
 //
 // Exactness: `Event` carries a sequence number that is unique and increases with each push, and the lane holds its
 // events in (time, sequence) order (an event joins it only if its time is at least the lane's last one's, and its
