@@ -15,18 +15,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cli/read_text.h"
 #include "sim/scenario_loader.h"
 
 namespace mrsim {
 
 namespace {
-
-std::string read_file_or_empty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string tail(const std::string& text, size_t bytes) {
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
@@ -140,11 +134,11 @@ void run_all(const std::vector<RunSpec>& specs, unsigned jobs, double timeout_s,
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     r.timed_out = c.killed_for_timeout;
-    r.stderr_tail = tail(read_file_or_empty(c.stderr_path), 2048);
+    r.stderr_tail = tail(read_text_or_empty(c.stderr_path), 2048);
     if (r.timed_out) r.stderr_tail += "(killed after the run timeout of " + std::to_string(timeout_s) + " s)";
     if (r.exit_code == 0 && !r.timed_out) {
       try {
-        r.report = nlohmann::ordered_json::parse(read_file_or_empty(c.report_path));
+        r.report = nlohmann::ordered_json::parse(read_text_or_empty(c.report_path));
         r.ok = true;
       } catch (const std::exception& e) {
         r.stderr_tail += "(unreadable report: " + std::string(e.what()) + ")";

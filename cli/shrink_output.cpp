@@ -6,18 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/read_text.h"
+
 namespace mrsim::shrink_output {
-
-namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 // `text` cut to at most `max` bytes at a UTF-8 character boundary, "..." marking a cut: the schema bounds a name
 // to 200 characters and a description to 4000.
@@ -111,7 +102,7 @@ void write_json(std::ostream& out, const nlohmann::ordered_json& v, size_t inden
 
 nlohmann::ordered_json read_original(const std::string& path) {
   try {
-    return nlohmann::ordered_json::parse(read_text(path));
+    return nlohmann::ordered_json::parse(read_text_or_empty(path));
   } catch (const std::exception&) {
     return nlohmann::ordered_json();  // the loader has read it already; if it cannot be read again, keys stay sorted
   }

@@ -22,6 +22,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/read_text.h"
 #include "cli/stats.h"
 #include "sim/scenario_loader.h"
 
@@ -42,13 +43,6 @@ std::string fnv_hex(const std::string& text) {
   char out[17];
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
   return out;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 bool exists(const std::string& path) {
@@ -160,7 +154,7 @@ Json plan_sweep(const SweepOptions& o, const std::vector<Axis>& axes, const std:
 // The lines of runs.jsonl that parse; a partial last line (a kill while appending) is dropped.
 std::vector<Json> read_runs(const std::string& path) {
   std::vector<Json> lines;
-  std::istringstream in(read_text(path));
+  std::istringstream in(read_text_or_empty(path));
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -341,7 +335,7 @@ int cmd_sweep(const SweepOptions& o, const Simulate& simulate) {
   if (exists(def_path)) {
     Json old;
     try {
-      old = Json::parse(read_text(def_path));
+      old = Json::parse(read_text_or_empty(def_path));
     } catch (const std::exception&) {
       throw InputError(def_path + ": expected a sweep definition, found unreadable JSON");
     }
@@ -358,8 +352,8 @@ int cmd_sweep(const SweepOptions& o, const Simulate& simulate) {
   const std::vector<Json> previous = read_runs(runs_path);
   for (const Json& r : previous)
     if (r.value("status", "") == "ok" && done.insert(r.value("key", "")).second) kept.push_back(r);
-  if (kept.size() != previous.size() || (exists(runs_path) && !read_text(runs_path).empty() &&
-                                          read_text(runs_path).back() != '\n')) {
+  if (kept.size() != previous.size() || (exists(runs_path) && !read_text_or_empty(runs_path).empty() &&
+                                          read_text_or_empty(runs_path).back() != '\n')) {
     std::string text;
     for (const Json& r : kept) text += r.dump() + "\n";
     write_atomically(runs_path, text);
@@ -416,7 +410,7 @@ int cmd_merge(const std::vector<std::string>& dirs, const std::string& out) {
   for (const std::string& dir : dirs) {
     Json d;
     try {
-      d = Json::parse(read_text(dir + "/sweep.json"));
+      d = Json::parse(read_text_or_empty(dir + "/sweep.json"));
     } catch (const std::exception&) {
       throw InputError(dir + ": expected a sweep directory (with sweep.json), found none");
     }

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/read_text.h"
 #include "models/single_primary.h"
 #include "sim/checkers.h"
 #include "sim/random.h"
@@ -186,13 +187,6 @@ std::string run_in_child(const Scenario& s) {
   return "exit code " + std::to_string(WEXITSTATUS(status));
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -206,7 +200,7 @@ int main(int argc, char** argv) {
   int runs = 0, passed = 0, failures = 0;
   for (int a = 3; a < argc; ++a) {
     const std::string path = argv[a];
-    json base = json::parse(read_file(path));
+    json base = json::parse(read_text_or_empty(path));
     std::vector<std::string> regions;
     for (const auto& region : base.at("regions")) regions.push_back(region.at("name").get<std::string>());
     const std::string stem = path.substr(path.find_last_of('/') + 1);
