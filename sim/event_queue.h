@@ -3,15 +3,15 @@
 //
 // Why: a data plane's events are mostly scheduled a fixed delay ahead (an attempt's timeout at start + 2 s, a
 // request's arrival one link latency on). Such events arrive in nondecreasing time, so they need no heap: they join
-// a FIFO lane, and only the events that would break the lane's order go to the heap. At 100,000 operations a second
+// one of a few FIFO lanes, and only the events that would break every lane's order go to the heap. At 100,000 operations a second
 // a region outage leaves hundreds of thousands of timeouts pending; in a heap each push and pop walks ~20 levels
 // of a structure far larger than the cache, in the lane it is one append and one read at the front
 // (docs/performance.md, "Across scale").
 //
-// Exactness: `Event` carries a sequence number that is unique and increases with each push, and the lane holds its
-// events in (time, sequence) order (an event joins it only if its time is at least the lane's last one's, and its
-// sequence is larger than every earlier one's). pop() takes the smaller of the heap's top and the lane's front by
-// (time, sequence), so the order out is the one a single heap gives, event for event.
+// Exactness: `Event` carries a sequence number that is unique and increases with each push, and each lane holds its
+// events in (time, sequence) order (an event joins a lane only if its time is at least the lane's last one's, and
+// its sequence is larger than every earlier one's). pop() takes the smallest of the heap's top and the lanes' fronts
+// by (time, sequence), so the order out is the one a single heap gives, event for event.
 #pragma once
 
 #include <cstddef>
